@@ -1,0 +1,57 @@
+using ClaudeStreaming.Benchmarks.Infrastructure;
+using ClaudeStreaming.Benchmarks.Workloads;
+
+namespace ClaudeStreaming.Benchmarks.Contestants;
+
+/// <summary>One contestant: a name (the benchmark method's name) and a run that returns what it extracted.</summary>
+public sealed record Contestant(string Name, Func<CancellationToken, Task<StreamResult>> RunAsync);
+
+/// <summary>
+/// Every contestant wired to one workload: one in-memory handler serving the workload's bytes, one client per
+/// library, reused across runs.
+/// </summary>
+public sealed class ContestantSet : IDisposable
+{
+    public static readonly Uri BaseAddress = new("http://127.0.0.1/");
+
+    public ContestantSet(Workload workload)
+    {
+        Workload = workload;
+        Handler = new InMemorySseHandler(workload.Body);
+        Official = new OfficialContestant(new HttpClient(Handler) { Timeout = Timeout.InfiniteTimeSpan }, BaseAddress);
+#if CLAUDE_CORE
+        Claude = new ClaudeStreamingContestant(new HttpClient(Handler) { Timeout = Timeout.InfiniteTimeSpan }, BaseAddress);
+#endif
+        All =
+        [
+            new Contestant("Floor", ct => RawFloor.RunAsync(new MemoryStream(Workload.Body, writable: false), ct)),
+#if CLAUDE_CORE
+            new Contestant("ClaudeStreaming_TextStream", async ct => Claude.ToResult(await Claude.TextStreamAsync(ct).ConfigureAwait(false))),
+            new Contestant("ClaudeStreaming_Events", async ct => Claude.ToResult(await Claude.EventsAsync(ct).ConfigureAwait(false))),
+#endif
+            new Contestant("Official_EventLoop", Official.EventLoopAsync),
+            new Contestant("Official_Aggregate", async ct => OfficialContestant.ToResult(await Official.AggregateAsync(ct).ConfigureAwait(false))),
+        ];
+    }
+
+    public Workload Workload { get; }
+
+    public InMemorySseHandler Handler { get; }
+
+    public OfficialContestant Official { get; }
+
+#if CLAUDE_CORE
+    public ClaudeStreamingContestant Claude { get; }
+#endif
+
+    public IReadOnlyList<Contestant> All { get; }
+
+    public void Dispose()
+    {
+        Official.Dispose();
+#if CLAUDE_CORE
+        Claude.Dispose();
+#endif
+        Handler.Dispose();
+    }
+}

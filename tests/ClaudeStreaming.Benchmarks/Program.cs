@@ -1,0 +1,60 @@
+using System.Globalization;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using ClaudeStreaming.Benchmarks;
+using ClaudeStreaming.Benchmarks.EndToEnd;
+using ClaudeStreaming.Benchmarks.Verification;
+using ClaudeStreaming.Benchmarks.Workloads;
+
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --verify     check every contestant on every workload (CI)
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --e2e        real sockets: latency, 1,000 streams, held memory
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --describe   what the workloads contain
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks [-- BenchmarkDotNet args, e.g. --filter * --job short]
+if (args.Contains("--e2e-server"))
+{
+    return await E2eServer.RunAsync();
+}
+
+if (args.Contains("--describe"))
+{
+    foreach (string name in WorkloadCatalog.Names)
+    {
+        Workload w = WorkloadCatalog.Get(name);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{w.Name}: {w.Body.Length:N0} bytes, {w.EventCount:N0} events ({w.DeltaCount:N0} deltas); text {w.Expected.Text.Length:N0} chars; {w.Description}"));
+    }
+
+    return 0;
+}
+
+if (args.Contains("--verify"))
+{
+    string[] only = args.Where(a => WorkloadCatalog.Names.Contains(a)).ToArray();
+    IReadOnlyList<Check> checks = await Verifier.VerifyAllAsync(Console.Out, only.Length > 0 ? only : null);
+    int failed = checks.Count(c => !c.Passed);
+    Console.WriteLine($"{checks.Count - failed} passed, {failed} failed");
+    return failed == 0 ? 0 : 1;
+}
+
+if (args.Contains("--e2e"))
+{
+    return await E2eRunner.RunAsync(E2eRunner.Options.Parse(args), Console.Out);
+}
+
+// Before anything is measured: every contestant must get every workload right.
+IReadOnlyList<Check> preflight = await Verifier.VerifyAllAsync();
+Check[] wrong = preflight.Where(c => !c.Passed).ToArray();
+if (wrong.Length > 0)
+{
+    foreach (Check c in wrong)
+    {
+        Console.Error.WriteLine(c);
+    }
+
+    Console.Error.WriteLine("Contestants disagree with the expected results; nothing was measured.");
+    return 1;
+}
+
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run(args, new BenchmarkConfig());
+bool failedRun = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+return failedRun ? 1 : 0;
