@@ -1,0 +1,45 @@
+namespace ClaudeStreaming;
+
+/// <summary>Settings of a <see cref="ClaudeClient"/>. They are copied when the client is built; later changes do not affect it.</summary>
+public sealed class ClaudeClientOptions
+{
+    /// <summary>The API key, sent as <c>x-api-key</c> on each request.</summary>
+    /// <value>Defaults to the <c>ANTHROPIC_API_KEY</c> environment variable.</value>
+    public string? ApiKey { get; set; }
+
+    /// <summary>An OAuth or bearer token, sent as <c>Authorization: Bearer</c>, used instead of <see cref="ApiKey"/> when the key is not set.</summary>
+    /// <value>Defaults to the <c>ANTHROPIC_AUTH_TOKEN</c> environment variable.</value>
+    public string? AuthToken { get; set; }
+
+    /// <summary>The API's base address; <c>v1/messages</c> is resolved against it.</summary>
+    /// <value>
+    /// Defaults to the <see cref="HttpClient.BaseAddress"/> of a supplied client, else the <c>ANTHROPIC_BASE_URL</c>
+    /// environment variable, else <c>https://api.anthropic.com/</c>. Plain <c>http</c> is refused for any host but loopback, so
+    /// that a credential never crosses a network in clear text.
+    /// </value>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>The <c>anthropic-version</c> header.</summary>
+    /// <value>Defaults to <c>2023-06-01</c>.</value>
+    public string AnthropicVersion { get; set; } = "2023-06-01";
+
+    /// <summary>Beta features to enable, sent comma-separated in the <c>anthropic-beta</c> header.</summary>
+    /// <value>Empty by default.</value>
+    public IList<string> Betas { get; } = [];
+
+    /// <summary>How many times a failed attempt is retried before the response begins (connection errors, timeouts, 408, 409, 429, 5xx, or <c>x-should-retry: true</c>).</summary>
+    /// <value>Defaults to 2 (three attempts). Once a stream has begun nothing is retried.</value>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>How long one attempt may wait for the response headers.</summary>
+    /// <value>Defaults to 10 minutes.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a stream may go without receiving a byte before it fails with <see cref="StreamFailure.Stalled"/>.</summary>
+    /// <value>Defaults to 5 minutes; the API sends <c>ping</c> events well within that. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.</value>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The clock for timeouts and retry delays; replace it in tests.</summary>
+    /// <value>Defaults to <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ClaudeStreaming;
+
+/// <summary>When to retry and how long to wait, as the official SDKs agree (protocol reference §6).</summary>
+internal static class RetryRules
+{
+    private static readonly TimeSpan InitialDelay = TimeSpan.FromSeconds(0.5);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan MaxServerDelay = TimeSpan.FromSeconds(60);
+
+    public static bool ShouldRetry(HttpResponseMessage response)
+    {
+        // The x-should-retry header wins when present, whatever the status.
+        if (response.Headers.TryGetValues("x-should-retry", out IEnumerable<string>? values) &&
+            bool.TryParse(values.FirstOrDefault(), out bool shouldRetry))
+        {
+            return shouldRetry;
+        }
+
+        int status = (int)response.StatusCode;
+        return status is 408 or 409 or 429 || status >= 500;
+    }
+
+    /// <summary>The delay before retry number <paramref name="retriesDone"/> + 1: the server's, if it gave a sane one, else exponential with jitter.</summary>
+    public static TimeSpan Delay(int retriesDone, HttpResponseMessage? response)
+    {
+        if (response is not null && ServerDelay(response.Headers) is { } server && server > TimeSpan.Zero && server <= MaxServerDelay)
+        {
+            return server;
+        }
+
+        double seconds = Math.Min(InitialDelay.TotalSeconds * Math.Pow(2, Math.Min(retriesDone, 1000)), MaxDelay.TotalSeconds);
+#pragma warning disable CA5394 // jitter needs no cryptographic randomness
+        double jitter = 1 - (0.25 * Random.Shared.NextDouble());
+#pragma warning restore CA5394
+        return TimeSpan.FromSeconds(seconds * jitter);
+    }
+
+    /// <summary>Reads <c>retry-after-ms</c> (non-standard, checked first) or <c>retry-after</c> (seconds or an HTTP date).</summary>
+    public static TimeSpan? ServerDelay(HttpResponseHeaders headers)
+    {
+        if (headers.TryGetValues("retry-after-ms", out IEnumerable<string>? ms) &&
+            double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds))
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        if (headers.TryGetValues("retry-after", out IEnumerable<string>? after))
+        {
+            string? value = after.FirstOrDefault();
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+
+            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset date))
+            {
+                return date - DateTimeOffset.UtcNow;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+}

@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace ClaudeStreaming;
+
+/// <summary>
+/// Accumulates one content block. Each delta is appended in constant time; the block is materialized only when asked
+/// for (at its stop event, for a snapshot, or for the final message) and cached until the next delta.
+/// </summary>
+internal sealed class BlockBuilder(ContentBlock start)
+{
+    private readonly ContentBlock _start = start;
+    private StringBuilder? _text;       // text_delta or thinking_delta
+    private StringBuilder? _inputJson;  // input_json_delta fragments, parsed once when the block is built
+    private string? _signature;
+    private List<Citation>? _citations;
+    private ContentBlock? _built;
+
+    public bool IsText => _start is TextBlock;
+
+    public bool Stopped { get; set; }
+
+    /// <summary>Applies a hot delta. Returns <see langword="false"/> when its type does not fit the block (the SDKs skip those too).</summary>
+    public bool Apply(EventKind kind, string value)
+    {
+        switch (kind)
+        {
+            case EventKind.TextDelta when _start is TextBlock:
+                (_text ??= new StringBuilder(((TextBlock)_start).Text)).Append(value);
+                break;
+            case EventKind.ThinkingDelta when _start is ThinkingBlock thinking:
+                (_text ??= new StringBuilder(thinking.Thinking)).Append(value);
+                break;
+            case EventKind.SignatureDelta when _start is ThinkingBlock:
+                // Anthropic: the signature is sent once, just before the stop; it replaces, never appends.
+                _signature = value;
+                break;
+            case EventKind.InputJsonDelta when _start is ToolUseBlock or ServerToolUseBlock or UnknownContentBlock:
+                (_inputJson ??= new StringBuilder()).Append(value);
+                break;
+            default:
+                return false;
+        }
+
+        _built = null;
+        return true;
+    }
+
+    public bool Apply(ContentDelta delta)
+    {
+        if (delta is CitationsDelta citation && _start is TextBlock)
+        {
+            (_citations ??= []).Add(citation.Citation);
+            _built = null;
+            return true;
+        }
+
+        return false;
+    }
+
+    public ContentBlock Build() => _built ??= BuildCore();
+
+    private ContentBlock BuildCore()
+    {
+        switch (_start)
+        {
+            case TextBlock text:
+                return _text is null && _citations is null ? text : text with
+                {
+                    Text = _text?.ToString() ?? text.Text,
+                    Citations = _citations is null ? text.Citations : [.. text.Citations ?? [], .. _citations],
+                };
+            case ThinkingBlock thinking:
+                return _text is null && _signature is null ? thinking : thinking with
+                {
+                    Thinking = _text?.ToString() ?? thinking.Thinking,
+                    Signature = _signature ?? thinking.Signature,
+                };
+            case ToolUseBlock tool when _inputJson is not null:
+            {
+                JsonElement input = ParseInput(out bool complete);
+                return tool with { Input = input, IsInputComplete = complete };
+            }
+
+            case ServerToolUseBlock tool when _inputJson is not null:
+            {
+                JsonElement input = ParseInput(out bool complete);
+                return tool with { Input = input, IsInputComplete = complete };
+            }
+
+            case UnknownContentBlock unknown when _inputJson is not null:
+                // A tool-like block of a type this release does not model (e.g. mcp_tool_use): put the input in place.
+                return new UnknownContentBlock(ReplaceMember(unknown.Json, "input", ParseInput(out _)));
+            default:
+                return _start;
+        }
+    }
+
+    private JsonElement ParseInput(out bool complete)
+    {
+        string json = _inputJson!.ToString();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            complete = true;
+            return _start switch
+            {
+                ToolUseBlock t => t.Input,
+                ServerToolUseBlock s => s.Input,
+                _ => JsonDefaults.EmptyObject,
+            };
+        }
+
+        return PartialJson.Parse(json, out complete);
+    }
+
+    private static JsonElement ReplaceMember(JsonElement obj, string name, JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            bool written = false;
+            foreach (JsonProperty property in obj.EnumerateObject())
+            {
+                writer.WritePropertyName(property.Name);
+                if (property.NameEquals(name))
+                {
+                    value.WriteTo(writer);
+                    written = true;
+                }
+                else
+                {
+                    property.Value.WriteTo(writer);
+                }
+            }
+
+            if (!written)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return JsonElement.Parse(buffer.WrittenSpan);
+    }
+}
