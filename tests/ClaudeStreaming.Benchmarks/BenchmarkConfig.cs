@@ -1,12 +1,11 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Exporters;
 using ClaudeStreaming.Benchmarks.Columns;
 
 namespace ClaudeStreaming.Benchmarks;
 
-/// <summary>Memory diagnoser, the per-event columns, markdown export; the job comes from the class attribute or the command line.</summary>
+/// <summary>Memory diagnoser, the per-event columns, the job comes from Program (or --job on the command line).</summary>
 public sealed class BenchmarkConfig : ManualConfig
 {
     public BenchmarkConfig()
@@ -14,7 +13,6 @@ public sealed class BenchmarkConfig : ManualConfig
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(PerEventColumn.All);
         AddColumn(RankColumn.Arabic);
-        AddExporter(MarkdownExporter.GitHub);
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared, BenchmarkDotNet.Order.MethodOrderPolicy.Declared));
     }
 }

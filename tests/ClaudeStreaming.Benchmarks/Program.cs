@@ -1,4 +1,6 @@
 using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ClaudeStreaming.Benchmarks;
@@ -55,6 +57,10 @@ if (wrong.Length > 0)
     return 1;
 }
 
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run(args, new BenchmarkConfig());
+// Default job: 2 warmups, 8 measured iterations (fits the time budget of a run); --job on the command line replaces it.
+IConfig config = args.Any(a => a is "--job" or "-j")
+    ? DefaultConfig.Instance
+    : DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(8).AsDefault());
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run(args, config);
 bool failedRun = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failedRun ? 1 : 0;

@@ -11,7 +11,6 @@ namespace ClaudeStreaming.Benchmarks;
 /// Aggregate). Both clients go through HttpClient to the in-memory handler, so their whole client path is measured.
 /// </summary>
 [Config(typeof(BenchmarkConfig))]
-[SimpleJob(warmupCount: 2, iterationCount: 8)]
 public class StreamingBenchmarks : IDisposable
 {
     private ContestantSet? _set;
@@ -43,13 +42,11 @@ public class StreamingBenchmarks : IDisposable
     [Benchmark(Baseline = true)]
     public Task<StreamResult> Floor() => RawFloor.RunAsync(new MemoryStream(Set.Workload.Body, writable: false));
 
-#if CLAUDE_CORE
     [Benchmark]
-    public Task<Message> ClaudeStreaming_TextStream() => Set.Claude.TextStreamAsync();
+    public Task<ClaudeStreaming.Message> ClaudeStreaming_TextStream() => Set.Claude.TextStreamAsync();
 
     [Benchmark]
-    public Task<Message> ClaudeStreaming_Events() => Set.Claude.EventsAsync();
-#endif
+    public Task<ClaudeStreaming.Message> ClaudeStreaming_Events() => Set.Claude.EventsAsync();
 
     [Benchmark]
     public Task<StreamResult> Official_EventLoop() => Set.Official.EventLoopAsync();

@@ -19,16 +19,12 @@ public sealed class ContestantSet : IDisposable
         Workload = workload;
         Handler = new InMemorySseHandler(workload.Body);
         Official = new OfficialContestant(new HttpClient(Handler) { Timeout = Timeout.InfiniteTimeSpan }, BaseAddress);
-#if CLAUDE_CORE
         Claude = new ClaudeStreamingContestant(new HttpClient(Handler) { Timeout = Timeout.InfiniteTimeSpan }, BaseAddress);
-#endif
         All =
         [
             new Contestant("Floor", ct => RawFloor.RunAsync(new MemoryStream(Workload.Body, writable: false), ct)),
-#if CLAUDE_CORE
             new Contestant("ClaudeStreaming_TextStream", async ct => Claude.ToResult(await Claude.TextStreamAsync(ct).ConfigureAwait(false))),
             new Contestant("ClaudeStreaming_Events", async ct => Claude.ToResult(await Claude.EventsAsync(ct).ConfigureAwait(false))),
-#endif
             new Contestant("Official_EventLoop", Official.EventLoopAsync),
             new Contestant("Official_Aggregate", async ct => OfficialContestant.ToResult(await Official.AggregateAsync(ct).ConfigureAwait(false))),
         ];
@@ -40,18 +36,14 @@ public sealed class ContestantSet : IDisposable
 
     public OfficialContestant Official { get; }
 
-#if CLAUDE_CORE
     public ClaudeStreamingContestant Claude { get; }
-#endif
 
     public IReadOnlyList<Contestant> All { get; }
 
     public void Dispose()
     {
         Official.Dispose();
-#if CLAUDE_CORE
         Claude.Dispose();
-#endif
         Handler.Dispose();
     }
 }

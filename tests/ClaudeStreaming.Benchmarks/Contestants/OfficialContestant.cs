@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Anthropic;
-using Anthropic.Models.Messages;
 using ClaudeStreaming.Benchmarks.Workloads;
 
 namespace ClaudeStreaming.Benchmarks.Contestants;
+
+// Inside the namespace so that Anthropic's Message, TextDelta, ... win over ClaudeStreaming's (the parent namespace).
+using Anthropic.Models.Messages;
 
 /// <summary>The official <c>Anthropic</c> package (13.12.0): a typed event loop, and its <c>.Aggregate()</c> helper.</summary>
 public sealed class OfficialContestant : IDisposable

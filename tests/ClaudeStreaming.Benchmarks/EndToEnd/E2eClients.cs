@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using Anthropic;
-using Anthropic.Models.Messages;
 
 namespace ClaudeStreaming.Benchmarks.EndToEnd;
+
+// Inside the namespace so that Anthropic's Message, TextDelta, ... win over ClaudeStreaming's (the parent namespace).
+using Anthropic.Models.Messages;
 
 /// <summary>What one stream delivered to the caller's loop.</summary>
 public sealed record E2eOutcome(int StreamId, string Text, int Deltas);
@@ -82,7 +84,6 @@ public sealed class OfficialE2eClient : IE2eClient
     }
 }
 
-#if CLAUDE_CORE
 /// <summary>ClaudeStreaming: StreamAsync, <c>await foreach</c> over TextStream, then GetFinalMessageAsync.</summary>
 public sealed class ClaudeStreamingE2eClient : IE2eClient
 {
@@ -110,7 +111,7 @@ public sealed class ClaudeStreamingE2eClient : IE2eClient
             onDelta?.Invoke(seq, chars);
         }
 
-        Message final = await stream.GetFinalMessageAsync(cancellationToken).ConfigureAwait(false);
+        ClaudeStreaming.Message final = await stream.GetFinalMessageAsync(cancellationToken).ConfigureAwait(false);
         return new E2eOutcome(E2eHttp.ParseStreamId(final.Id), final.GetText(), seq);
     }
 
@@ -120,4 +121,3 @@ public sealed class ClaudeStreamingE2eClient : IE2eClient
         _http.Dispose();
     }
 }
-#endif

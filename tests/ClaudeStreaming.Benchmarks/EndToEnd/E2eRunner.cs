@@ -57,9 +57,7 @@ public static class E2eRunner
 
         var factories = new List<(string Name, Func<IE2eClient> Create)>
         {
-#if CLAUDE_CORE
             ("ClaudeStreaming_TextStream", () => new ClaudeStreamingE2eClient(server.Address)),
-#endif
             ("Official_EventLoop", () => new OfficialE2eClient(server.Address)),
         };
         if (options.Only is not null)
@@ -141,13 +139,11 @@ public static class E2eRunner
             Console.Error.WriteLine($"(b) {name}: {correct}/{options.Streams} correct, p99 {l.P99:N0} µs, heap/stream {Kb((heap1 - heap0) / (double)options.Streams)}");
         }
 
-#if CLAUDE_CORE
         // (c) ClaudeStreaming's accumulation: heap held while the stream is open after 2,000 and after 20,000 deltas.
         if (options.Only is null || "ClaudeStreaming".Contains(options.Only, StringComparison.OrdinalIgnoreCase))
         {
             report.AppendLine().Append(await HeldMemoryAsync(server).ConfigureAwait(false));
         }
-#endif
 
         output.Write(report.ToString());
         output.WriteLine();
@@ -155,7 +151,6 @@ public static class E2eRunner
         return allCorrect ? 0 : 1;
     }
 
-#if CLAUDE_CORE
     private static async Task<string> HeldMemoryAsync(ServerProcess server)
     {
         int[] holds = [2_000, 20_000];
@@ -200,7 +195,6 @@ public static class E2eRunner
         sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Final text {(ok ? "correct" : "WRONG")} ({outcome.Text.Length:N0} chars).");
         return sb.ToString();
     }
-#endif
 
     /// <summary>JIT both paths and open a connection before anything is measured.</summary>
     private static async Task WarmUpAsync(ServerProcess server, IE2eClient client)
