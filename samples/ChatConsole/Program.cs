@@ -6,6 +6,7 @@
 // and keeps what arrived in the history; Ctrl+C at the prompt, or twice during a reply, ends the chat.
 // With ANTHROPIC_API_KEY set this calls the Messages API; without it, it streams from a local fake API.
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using ClaudeStreaming;
 using ClaudeStreaming.Testing;
@@ -27,7 +28,7 @@ if (Console.IsOutputRedirected)
 // lone "[" is printed as it is, never parsed as markup.
 TextWriter output = AnsiConsole.Profile.Out.Writer;
 
-var interrupts = new Interrupts();
+using var interrupts = new Interrupts();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true; // never kill the process: the chat ends through its own loop
@@ -42,7 +43,7 @@ if (offline is not null)
 {
     offline.DefaultReply = FakeReply.Story();
     options = new ClaudeClientOptions { ApiKey = "offline", BaseAddress = offline.BaseAddress };
-    AnsiConsole.MarkupLineInterpolated($"[yellow]ANTHROPIC_API_KEY is not set: chatting with the offline fake Messages API at {offline.BaseAddress}[/]");
+    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]ANTHROPIC_API_KEY is not set: chatting with the offline fake Messages API at {offline.BaseAddress}[/]");
 }
 
 using var client = new ClaudeClient(options);
@@ -114,6 +115,7 @@ async Task ReplyAsync()
         history.Add(final.ToParam());
         output.WriteLine();
         AnsiConsole.MarkupLineInterpolated(
+            CultureInfo.InvariantCulture,
             $"[grey]({final.Usage.InputTokens} input / {final.Usage.OutputTokens} output tokens, first token after {firstToken.TotalMilliseconds:F0} ms, {final.StopReason?.ToString() ?? "no stop reason"})[/]");
     }
     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -124,7 +126,7 @@ async Task ReplyAsync()
         if (partial is not null && partial.GetText().Length > 0)
         {
             history.Add(partial.ToParam());
-            AnsiConsole.MarkupLineInterpolated($"[yellow](interrupted; kept the {partial.GetText().Length} characters that arrived)[/]");
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow](interrupted; kept the {partial.GetText().Length} characters that arrived)[/]");
         }
         else
         {
@@ -136,7 +138,7 @@ async Task ReplyAsync()
     {
         history.RemoveAt(history.Count - 1); // let the user send it again
         output.WriteLine();
-        AnsiConsole.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]{exception.Message}[/]");
     }
     finally
     {
@@ -175,7 +177,7 @@ static async Task<string?> ReadLineAsync(Task quit)
 }
 
 /// <summary>Turns Ctrl+C presses into "interrupt the reply" or "end the chat".</summary>
-internal sealed class Interrupts
+internal sealed class Interrupts : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _quit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -202,6 +204,8 @@ internal sealed class Interrupts
             _reply = null;
         }
     }
+
+    public void Dispose() => EndReply();
 
     public void Press()
     {

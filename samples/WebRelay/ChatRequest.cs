@@ -49,7 +49,7 @@ internal sealed record ChatRequest(
             Model = model,
             MaxTokens = Math.Clamp(MaxTokens ?? 1024, 1, 8192),
             Messages = turns,
-            System = string.IsNullOrWhiteSpace(System) ? null : System,
+            System = string.IsNullOrWhiteSpace(System) ? null : new SystemPrompt(System),
         };
         problem = null;
         return true;

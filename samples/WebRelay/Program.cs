@@ -11,6 +11,7 @@ using ClaudeStreaming.AspNetCore;
 using ClaudeStreaming.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using WebRelay;
 
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);

@@ -30,7 +30,7 @@ public sealed class ChatConsoleTests
         Assert.Contains("(10 input / 17 output tokens, first token after ", output);
         Assert.Contains("(35 input / 5 output tokens, first token after ", output);
         Assert.Contains("Bye.", output);
-        Assert.DoesNotContain("\u001b[", output); // redirected: no ANSI escapes, no spinner frames
+        Assert.DoesNotContain("\u001b[", output, StringComparison.Ordinal); // redirected: no ANSI escapes, no spinner frames
         Assert.DoesNotContain("thinking", output);
 
         Assert.Equal(2, server.Requests.Count);

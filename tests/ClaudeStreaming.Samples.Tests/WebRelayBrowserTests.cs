@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace ClaudeStreaming.Samples.Tests;
 
 /// <summary>The WebRelay page in headless Chromium: the reply grows as it streams, stops on demand, shows usage.</summary>
-[Collection(WebRelayCollection.Name)]
+[Collection(WebRelayTestGroup.Name)]
 public sealed class WebRelayBrowserTests(WebRelayFixture relay)
 {
     private const string LastReply = ".assistant:last-of-type";

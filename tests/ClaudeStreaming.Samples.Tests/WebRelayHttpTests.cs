@@ -8,7 +8,7 @@ using ClaudeStreaming.Testing;
 namespace ClaudeStreaming.Samples.Tests;
 
 /// <summary>The WebRelay's wire format, read with the BCL's own SSE parser.</summary>
-[Collection(WebRelayCollection.Name)]
+[Collection(WebRelayTestGroup.Name)]
 public sealed class WebRelayHttpTests(WebRelayFixture relay) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = relay.Address, Timeout = TimeSpan.FromSeconds(60) };

@@ -110,7 +110,7 @@ public sealed partial class WebRelayFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class WebRelayCollection : ICollectionFixture<WebRelayFixture>
+public sealed class WebRelayTestGroup : ICollectionFixture<WebRelayFixture>
 {
     public const string Name = "WebRelay";
 }
