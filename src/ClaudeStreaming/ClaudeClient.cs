@@ -83,6 +83,9 @@ public class ClaudeClient : IDisposable
             KeepAlivePingDelay = TimeSpan.FromSeconds(60),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
+            // Disposing an unfinished stream must close the connection at once (stopping generation and billing),
+            // not drain the rest of the reply first.
+            MaxResponseDrainSize = 0,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text;
+using ClaudeStreaming;
+
+// Native AOT smoke test: stream a canned reply through the whole client path and check the result.
+using var client = new ClaudeClient(new HttpClient(new CannedHandler()), new ClaudeClientOptions { ApiKey = "aot-key", BaseAddress = new Uri("https://api.anthropic.com/") });
+var request = new MessageRequest
+{
+    Model = "claude-sonnet-4-6",
+    MaxTokens = 64,
+    System = "Be brief.",
+    Messages = [MessageParam.User("Hi")],
+    Tools = [ToolDefinition.Custom("t", "test", """{"type":"object"}""")],
+};
+await using MessageStream stream = await client.Messages.StreamAsync(request);
+var text = new StringBuilder();
+await foreach (string piece in stream.TextStream)
+{
+    text.Append(piece);
+}
+
+Message final = await stream.GetFinalMessageAsync();
+string json = final.ToJson();
+var tool = (ToolUseBlock)final.Content[1];
+bool ok = text.ToString() == "AOT works 🚀" && final.Usage.OutputTokens == 9 && final.StopReason == StopReason.ToolUse
+    && tool.Input.GetProperty("a").GetArrayLength() == 2 && final.Content[2] is UnknownContentBlock
+    && json.Contains("\"web_search_tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("\"stream\":true", StringComparison.Ordinal);
+Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON" : $"AOT smoke FAILED: {text} {json}");
+return ok ? 0 : 1;
+
+internal sealed class CannedHandler : HttpMessageHandler
+{
+    public const string Body =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_aot\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"AOT \"}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"works 🚀\"}}\n\n" +
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"t\",\"input\":{}}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"[1,2]}\"}}\n\n" +
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n" +
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"s\",\"content\":[]}}\n\n" +
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":2}\n\n" +
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}\n\n" +
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+    public static string LastBody { get; private set; } = "";
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        LastBody = await request.Content!.ReadAsStringAsync(cancellationToken);
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Body, Encoding.UTF8, "text/event-stream") };
+    }
+}
