@@ -14,6 +14,7 @@ public class ClaudeClient : IDisposable
     /// <summary>Creates a client with its own <see cref="HttpClient"/>.</summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults (key from <c>ANTHROPIC_API_KEY</c>).</param>
     /// <exception cref="ArgumentException">The base address is not usable (relative, or plain http to a non-loopback host).</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The two constructors differ by their required first parameter; no call is ambiguous.")]
     public ClaudeClient(ClaudeClientOptions? options = null)
         : this(CreateHttpClient(), options, ownsHttpClient: true)
     {
@@ -25,6 +26,7 @@ public class ClaudeClient : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The base address is not usable.</exception>
     /// <remarks>The HTTP client's <see cref="HttpClient.Timeout"/> bounds only the wait for the response headers, since the body is read as a stream.</remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The two constructors differ by their required first parameter; no call is ambiguous.")]
     public ClaudeClient(HttpClient httpClient, ClaudeClientOptions? options = null)
         : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options, ownsHttpClient: false)
     {
