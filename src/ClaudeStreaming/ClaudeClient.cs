@@ -88,6 +88,8 @@ public class ClaudeClient : IDisposable
             // Disposing an unfinished stream must close the connection at once (stopping generation and billing),
             // not drain the rest of the reply first.
             MaxResponseDrainSize = 0,
+            // The API never redirects; following one could carry the key to another host.
+            AllowAutoRedirect = false,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

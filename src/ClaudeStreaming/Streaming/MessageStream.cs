@@ -210,6 +210,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             : default;
 
     /// <summary>The pump: reads one event, applies it to the accumulator, and turns every failure into a typed exception.</summary>
+    /// <remarks>Pooled builder: when a read must wait for the network, the suspended state is reused rather than allocated per event.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadNextAsync(CancellationToken cancellationToken)
     {
         switch (_state)
