@@ -11,6 +11,7 @@ using ClaudeStreaming.Benchmarks.Workloads;
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --verify     check every contestant on every workload (CI)
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --e2e        real sockets: latency, 1,000 streams, held memory
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --describe   what the workloads contain
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --quick [N]  interleaved in-process cross-check, N rounds
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks [-- BenchmarkDotNet args, e.g. --filter * --job short]
 if (args.Contains("--e2e-server"))
 {
@@ -38,6 +39,13 @@ if (args.Contains("--verify"))
     return failed == 0 ? 0 : 1;
 }
 
+if (args.Contains("--quick"))
+{
+    int at = Array.IndexOf(args, "--quick");
+    int rounds = at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out int r) ? r : 20;
+    return await QuickRun.RunAsync(rounds, Console.Out);
+}
+
 if (args.Contains("--e2e"))
 {
     return await E2eRunner.RunAsync(E2eRunner.Options.Parse(args), Console.Out);
@@ -57,10 +65,10 @@ if (wrong.Length > 0)
     return 1;
 }
 
-// Default job: 2 warmups, 8 measured iterations (fits the time budget of a run); --job on the command line replaces it.
+// Default job: 3 warmups, 15 measured iterations (fits a ~15 minute run); --job on the command line replaces it.
 IConfig config = args.Any(a => a is "--job" or "-j")
     ? DefaultConfig.Instance
-    : DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(8).AsDefault());
+    : DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).AsDefault());
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run(args, config);
 bool failedRun = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failedRun ? 1 : 0;

@@ -8,7 +8,8 @@ namespace ClaudeStreaming.Benchmarks.Columns;
 
 /// <summary>
 /// Columns that put BenchmarkDotNet's per-operation numbers per SSE event and against the other contestants of the
-/// same workload. The workload is found from the benchmark's <c>Workload</c> parameter.
+/// same workload. The workload is found from the benchmark's <c>Workload</c> parameter. Times are medians: on a shared
+/// machine a neighbour's build shows up as a few slow iterations, which move the mean but hardly the median.
 /// </summary>
 public sealed class PerEventColumn : IColumn
 {
@@ -30,12 +31,12 @@ public sealed class PerEventColumn : IColumn
     public static IColumn[] All { get; } =
     [
         new PerEventColumn("Events", "Events/op", "SSE events in one streamed reply (pings included)", "N0", (_, c) => EventsOf(c)),
-        new PerEventColumn("NsPerEvent", "ns/event", "Mean time per SSE event", "N1", (s, c) => MeanNs(s, c) / EventsOf(c)),
+        new PerEventColumn("NsPerEvent", "ns/event", "Median time per SSE event", "N1", (s, c) => MedianNs(s, c) / EventsOf(c)),
         new PerEventColumn("BytesPerEvent", "B/event", "Managed bytes allocated per SSE event", "N1", (s, c) => Allocated(s, c) / EventsOf(c)),
-        new PerEventColumn("VsFloor", "Time/floor", "Mean time divided by the raw floor's (SseParser + Utf8JsonReader) on the same workload", "N2",
-            (s, c) => MeanNs(s, c) / MeanNs(s, Sibling(s, c, FloorMethod))),
-        new PerEventColumn("VsOfficial", "Official/this", "The official package's typed event loop time divided by this one's: how many times faster than the official loop", "N2",
-            (s, c) => MeanNs(s, Sibling(s, c, OfficialEventLoopMethod)) / MeanNs(s, c)),
+        new PerEventColumn("VsFloor", "Time/floor", "Median time divided by the raw floor's (SseParser + Utf8JsonReader) on the same workload", "N2",
+            (s, c) => MedianNs(s, c) / MedianNs(s, Sibling(s, c, FloorMethod))),
+        new PerEventColumn("VsOfficial", "Official/this", "The official package's typed event loop median time divided by this one's: how many times faster than the official loop", "N2",
+            (s, c) => MedianNs(s, Sibling(s, c, OfficialEventLoopMethod)) / MedianNs(s, c)),
         new PerEventColumn("AllocVsOfficial", "OfficialB/thisB", "Bytes allocated by the official typed event loop divided by this one's: how many times fewer bytes", "N1",
             (s, c) => Allocated(s, Sibling(s, c, OfficialEventLoopMethod)) / Allocated(s, c)),
     ];
@@ -73,8 +74,8 @@ public sealed class PerEventColumn : IColumn
     private static double? EventsOf(BenchmarkCase c) =>
         c.Parameters["Workload"] is string name ? WorkloadCatalog.Get(name).EventCount : null;
 
-    private static double? MeanNs(Summary s, BenchmarkCase? c) =>
-        c is null ? null : s[c]?.ResultStatistics?.Mean;
+    private static double? MedianNs(Summary s, BenchmarkCase? c) =>
+        c is null ? null : s[c]?.ResultStatistics?.Median;
 
     private static double? Allocated(Summary s, BenchmarkCase? c) =>
         c is null ? null : s[c]?.GcStats.GetBytesAllocatedPerOperation(c);
