@@ -231,6 +231,8 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             throw new InvalidOperationException("The MessageStream is already being read; use it from one consumer at a time.");
         }
 
+        // Whether the failing event was already counted (it failed while being applied, not while being parsed).
+        bool counted = false;
         try
         {
             // Events already buffered are returned without a read, but a canceled caller stops here.
@@ -246,6 +248,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             }
 
             _eventNumber++;
+            counted = true;
             _current = _events.Current.Data;
             if (_current.Kind == EventKind.Error)
             {
@@ -268,10 +271,11 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         }
         catch (JsonException ex)
         {
+            long number = counted ? _eventNumber : _eventNumber + 1;
             throw Fault(new ClaudeStreamException(
                 StreamFailure.MalformedEvent,
-                $"Event {_eventNumber + 1} ('{EventName()}') is malformed: {ex.Message}",
-                _eventNumber + 1,
+                $"Event {number} ('{EventName()}') is malformed: {ex.Message}",
+                number,
                 ex) { RequestId = RequestId, PartialMessage = PartialOrNull() });
         }
         catch (StreamProtocolException ex)
