@@ -209,9 +209,11 @@ public static class E2eRunner
 
     private static (long Heap, long WorkingSet) Snapshot()
     {
-        GC.Collect();
+        // Aggressive: compacts and gives free memory back to the OS, so that a working set reading is not flattered or
+        // spoiled by what an earlier client in this process left committed.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         long heap = GC.GetTotalMemory(forceFullCollection: true);
         using var p = Process.GetCurrentProcess();
         p.Refresh();
