@@ -12,7 +12,7 @@ using ClaudeStreaming.Benchmarks.Workloads;
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --e2e        real sockets: latency, 1,000 streams, held memory
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --describe   what the workloads contain
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --quick [N]  interleaved in-process cross-check, N rounds
-// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks [-- BenchmarkDotNet args, e.g. --filter * --job short]
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --filter '*' [--workload long-text] [--job short]
 if (args.Contains("--e2e-server"))
 {
     return await E2eServer.RunAsync();
@@ -51,8 +51,32 @@ if (args.Contains("--e2e"))
     return await E2eRunner.RunAsync(E2eRunner.Options.Parse(args), Console.Out);
 }
 
+// --workload NAME (repeatable) runs only those workloads; BenchmarkDotNet gets the remaining arguments.
+var bdnArgs = new List<string>();
+var selected = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--workload" && i + 1 < args.Length)
+    {
+        string name = args[++i];
+        if (!WorkloadCatalog.Names.Contains(name))
+        {
+            Console.Error.WriteLine($"Unknown workload '{name}'. Known: {string.Join(", ", WorkloadCatalog.Names)}");
+            return 2;
+        }
+
+        selected.Add(name);
+    }
+    else
+    {
+        bdnArgs.Add(args[i]);
+    }
+}
+
+StreamingBenchmarks.OnlyWorkloads = selected.Count > 0 ? selected : null;
+
 // Before anything is measured: every contestant must get every workload right.
-IReadOnlyList<Check> preflight = await Verifier.VerifyAllAsync();
+IReadOnlyList<Check> preflight = await Verifier.VerifyAllAsync(workloads: StreamingBenchmarks.OnlyWorkloads);
 Check[] wrong = preflight.Where(c => !c.Passed).ToArray();
 if (wrong.Length > 0)
 {
@@ -66,9 +90,9 @@ if (wrong.Length > 0)
 }
 
 // Default job: 3 warmups, 15 measured iterations (fits a ~15 minute run); --job on the command line replaces it.
-IConfig config = args.Any(a => a is "--job" or "-j")
+IConfig config = bdnArgs.Any(a => a is "--job" or "-j")
     ? DefaultConfig.Instance
     : DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).AsDefault());
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run(args, config);
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run([.. bdnArgs], config);
 bool failedRun = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failedRun ? 1 : 0;

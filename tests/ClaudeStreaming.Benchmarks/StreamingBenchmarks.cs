@@ -15,7 +15,10 @@ public class StreamingBenchmarks : IDisposable
 {
     private ContestantSet? _set;
 
-    public static IEnumerable<string> Workloads => WorkloadCatalog.Names;
+    /// <summary>The workloads to run: all, or those named with <c>--workload</c> (set by Program in the host process).</summary>
+    public static IReadOnlyList<string>? OnlyWorkloads { get; set; }
+
+    public static IEnumerable<string> Workloads => OnlyWorkloads ?? WorkloadCatalog.Names;
 
     [ParamsSource(nameof(Workloads))]
     public string Workload { get; set; } = WorkloadCatalog.LongText;

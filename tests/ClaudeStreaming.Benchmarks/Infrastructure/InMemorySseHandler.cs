@@ -25,6 +25,12 @@ public sealed class InMemorySseHandler : HttpMessageHandler
 
     public int Requests { get; private set; }
 
+    /// <summary>Diagnostics only (never while measuring): count the ReadAsync calls clients make on response bodies.</summary>
+    public bool ReadCounting { get; set; }
+
+    /// <summary>ReadAsync calls counted while <see cref="ReadCounting"/> was on.</summary>
+    public long Reads { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath != "/v1/messages")
@@ -38,11 +44,40 @@ public sealed class InMemorySseHandler : HttpMessageHandler
         }
 
         Requests++;
-        var content = new StreamContent(new MemoryStream(Body, writable: false));
+        Stream body = ReadCounting ? new CountingStream(Body, this) : new MemoryStream(Body, writable: false);
+        var content = new StreamContent(body);
         content.Headers.ContentType = EventStream;
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
         response.Headers.TryAddWithoutValidation("request-id", "req_bench_0001");
         response.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         return response;
+    }
+}
+
+/// <summary>A read-only body that counts how often it is read.</summary>
+internal sealed class CountingStream(byte[] body, InMemorySseHandler owner) : MemoryStream(body, writable: false)
+{
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        owner.Reads++;
+        return base.Read(buffer, offset, count);
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        owner.Reads++;
+        return base.Read(buffer);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        owner.Reads++;
+        return base.ReadAsync(buffer, offset, count, cancellationToken);
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        owner.Reads++;
+        return base.ReadAsync(buffer, cancellationToken);
     }
 }

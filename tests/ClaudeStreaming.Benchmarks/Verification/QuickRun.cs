@@ -44,6 +44,11 @@ public static class QuickRun
                 }
             }
 
+            if (workload.Expected.ToolInputJson is { } toolInput)
+            {
+                ToolInputParseCost(toolInput, rounds, output);
+            }
+
             double Median(string n) => times[n].Order().ElementAt(times[n].Count / 2);
             double floor = Median("Floor");
             double official = Median("Official_EventLoop");
@@ -55,6 +60,53 @@ public static class QuickRun
             }
         }
 
+        await ReadsPerOperationAsync(output).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>What parsing the joined tool input once costs on its own: a final-message client must do it, the floor does not.</summary>
+    private static void ToolInputParseCost(string json, int rounds, TextWriter output)
+    {
+        var times = new List<double>();
+        long bytes = 0;
+        for (int i = 0; i < rounds + 5; i++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            long start = Stopwatch.GetTimestamp();
+            System.Text.Json.JsonElement element = System.Text.Json.JsonElement.Parse(json);
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+            GC.KeepAlive(element);
+            if (i >= 5)
+            {
+                times.Add(ms);
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"|  | (JsonElement.Parse of the joined {json.Length:N0}-char tool input, alone) | {times.Order().ElementAt(times.Count / 2):N2} | | {bytes:N0} B total | | | |"));
+    }
+
+    /// <summary>How many ReadAsync calls each client makes on the response body per operation (each re-arms ClaudeStreaming's idle timer).</summary>
+    private static async Task ReadsPerOperationAsync(TextWriter output)
+    {
+        output.WriteLine();
+        foreach (string name in WorkloadCatalog.Names)
+        {
+            Workload workload = WorkloadCatalog.Get(name);
+            using var set = new ContestantSet(workload);
+            var counts = new List<string>();
+            foreach (Contestant c in set.All)
+            {
+                set.Handler.ReadCounting = true;
+                set.Handler.Reads = 0;
+                await c.MeasuredAsync().ConfigureAwait(false);
+                set.Handler.ReadCounting = false;
+                counts.Add(string.Create(CultureInfo.InvariantCulture, $"{c.Name} {set.Handler.Reads:N0}"));
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Body reads per operation, {name} ({workload.Body.Length:N0} bytes): {string.Join(", ", counts)} (the floor reads the MemoryStream directly: not counted)"));
+        }
     }
 }
