@@ -66,7 +66,7 @@ public sealed class ClaudeStreamingContestant : IDisposable
     }
 
     /// <summary>Reads a final <see cref="Message"/> back into the comparable shape (not measured).</summary>
-    public StreamResult ToResult(Message message)
+    public static StreamResult ToResult(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
         StringBuilder text = new();

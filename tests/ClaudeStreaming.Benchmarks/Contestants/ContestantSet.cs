@@ -26,8 +26,8 @@ public sealed class ContestantSet : IDisposable
         All =
         [
             new Contestant("Floor", () => RawFloor.RunAsync(new MemoryStream(Workload.Body, writable: false)), ct => RawFloor.RunAsync(new MemoryStream(Workload.Body, writable: false), ct)),
-            new Contestant("ClaudeStreaming_TextStream", () => Claude.TextStreamAsync(), async ct => Claude.ToResult(await Claude.TextStreamAsync(ct).ConfigureAwait(false))),
-            new Contestant("ClaudeStreaming_Events", () => Claude.EventsAsync(), async ct => Claude.ToResult(await Claude.EventsAsync(ct).ConfigureAwait(false))),
+            new Contestant("ClaudeStreaming_TextStream", () => Claude.TextStreamAsync(), async ct => ClaudeStreamingContestant.ToResult(await Claude.TextStreamAsync(ct).ConfigureAwait(false))),
+            new Contestant("ClaudeStreaming_Events", () => Claude.EventsAsync(), async ct => ClaudeStreamingContestant.ToResult(await Claude.EventsAsync(ct).ConfigureAwait(false))),
             new Contestant("Official_EventLoop", () => Official.EventLoopAsync(), Official.EventLoopAsync),
             new Contestant("Official_Aggregate", () => Official.AggregateAsync(), async ct => OfficialContestant.ToResult(await Official.AggregateAsync(ct).ConfigureAwait(false))),
         ];
