@@ -33,7 +33,8 @@ if (args.Contains("--describe"))
 if (args.Contains("--verify"))
 {
     string[] only = args.Where(a => WorkloadCatalog.Names.Contains(a)).ToArray();
-    IReadOnlyList<Check> checks = await Verifier.VerifyAllAsync(Console.Out, only.Length > 0 ? only : null);
+    var checks = new List<Check>(Verifier.SelfTest(Console.Out));
+    checks.AddRange(await Verifier.VerifyAllAsync(Console.Out, only.Length > 0 ? only : null));
     int failed = checks.Count(c => !c.Passed);
     Console.WriteLine($"{checks.Count - failed} passed, {failed} failed");
     return failed == 0 ? 0 : 1;

@@ -52,6 +52,40 @@ public static class Verifier
         return checks;
     }
 
+    /// <summary>
+    /// Checks the checker: feeds it deliberately wrong results (one character of text, one tool-input fragment lost, a
+    /// changed value in a parsed input, a cut signature, usage off by one, another stop reason) and passes only if every
+    /// one is caught. Guards against a verification that passes everything.
+    /// </summary>
+    public static IReadOnlyList<Check> SelfTest(TextWriter? log = null)
+    {
+        StreamResult tool = WorkloadCatalog.Get(WorkloadCatalog.ToolUse).Expected;
+        StreamResult thinking = WorkloadCatalog.Get(WorkloadCatalog.Thinking).Expected;
+        string input = tool.ToolInputJson!;
+        int cut = input.Length / 2;
+        (string What, StreamResult Expected, StreamResult Wrong)[] cases =
+        [
+            ("one character of text", thinking, thinking with { Text = thinking.Text[..^1] + "?" }),
+            ("a lost tool-input fragment", tool, tool with { ToolInputJson = input[..cut] + input[(cut + 7)..] }),
+            ("a changed value in a parsed input", tool, tool with { ToolInputIsRaw = false, ToolInputJson = input.Replace("\"id\":1,", "\"id\":10,", StringComparison.Ordinal) }),
+            ("a cut signature", thinking, thinking with { Signature = thinking.Signature![..^4] }),
+            ("thinking missing", thinking, thinking with { Thinking = null }),
+            ("usage off by one", tool, tool with { OutputTokens = tool.OutputTokens + 1 }),
+            ("another stop reason", tool, tool with { StopReason = "end_turn" }),
+        ];
+        var checks = new List<Check>();
+        foreach ((string what, StreamResult expected, StreamResult wrong) in cases)
+        {
+            Check[] failed = ResultChecker.Compare("self-test", "deliberately wrong", expected, wrong).Where(c => !c.Passed).ToArray();
+            var check = new Check("self-test", "ResultChecker", "catches", failed.Length > 0,
+                failed.Length > 0 ? $"{what} -> {failed[0].Field}: {failed[0].Detail}" : $"{what} was NOT detected");
+            log?.WriteLine(check);
+            checks.Add(check);
+        }
+
+        return checks;
+    }
+
     /// <summary>Throws when any contestant gets <paramref name="set"/>'s workload wrong (used by GlobalSetup).</summary>
     public static void ThrowOnMismatch(ContestantSet set)
     {
