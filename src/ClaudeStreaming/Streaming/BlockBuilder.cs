@@ -12,7 +12,7 @@ internal sealed class BlockBuilder(ContentBlock start)
 {
     private readonly ContentBlock _start = start;
     private StringBuilder? _text;       // text_delta or thinking_delta
-    private StringBuilder? _inputJson;  // input_json_delta fragments, parsed once when the block is built
+    private ArrayBufferWriter<byte>? _inputJson;  // input_json_delta fragments as UTF-8, parsed once when the block is built
     private string? _signature;
     private List<Citation>? _citations;
     private ContentBlock? _built;
@@ -37,7 +37,8 @@ internal sealed class BlockBuilder(ContentBlock start)
                 _signature = value;
                 break;
             case EventKind.InputJsonDelta when _start is ToolUseBlock or ServerToolUseBlock or UnknownContentBlock:
-                (_inputJson ??= new StringBuilder()).Append(value);
+                // Kept as UTF-8, the form the JSON parser reads, so the joined input is never a UTF-16 string.
+                Encoding.UTF8.GetBytes(value, _inputJson ??= new ArrayBufferWriter<byte>(256));
                 break;
             default:
                 return false;
@@ -99,8 +100,8 @@ internal sealed class BlockBuilder(ContentBlock start)
 
     private JsonElement ParseInput(out bool complete)
     {
-        string json = _inputJson!.ToString();
-        if (string.IsNullOrWhiteSpace(json))
+        ReadOnlySpan<byte> json = _inputJson!.WrittenSpan;
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
             complete = true;
             return _start switch

@@ -10,10 +10,16 @@ internal static class PartialJson
     /// <param name="json">The joined <c>partial_json</c> fragments.</param>
     /// <param name="complete"><see langword="false"/> when the text was incomplete and a prefix was used.</param>
     /// <returns>The parsed input; an empty object when nothing usable arrived.</returns>
-    public static JsonElement Parse(string json, out bool complete)
+    public static JsonElement Parse(string json, out bool complete) => Parse(Encoding.UTF8.GetBytes(json), out complete);
+
+    /// <summary>Parses UTF-8 <paramref name="utf8Json"/>; when it is incomplete, parses the longest prefix that ends after a complete value, closed.</summary>
+    /// <param name="utf8Json">The joined <c>partial_json</c> fragments, as UTF-8.</param>
+    /// <param name="complete"><see langword="false"/> when the text was incomplete and a prefix was used.</param>
+    /// <returns>The parsed input; an empty object when nothing usable arrived.</returns>
+    public static JsonElement Parse(ReadOnlySpan<byte> utf8Json, out bool complete)
     {
         complete = true;
-        if (string.IsNullOrWhiteSpace(json))
+        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
         {
             // Anthropic: when every fragment is "" (or there is none), the input stays the {} from content_block_start.
             return JsonDefaults.EmptyObject;
@@ -21,14 +27,15 @@ internal static class PartialJson
 
         try
         {
-            return JsonElement.Parse(json);
+            return JsonElement.Parse(utf8Json);
         }
         catch (JsonException)
         {
             complete = false;
         }
 
-        string? repaired = CloseAtLastCompleteValue(json);
+        // Rare (a reply cut off by max_tokens): repair on the decoded text.
+        string? repaired = CloseAtLastCompleteValue(Encoding.UTF8.GetString(utf8Json));
         if (repaired is not null)
         {
             try

@@ -2,27 +2,56 @@ namespace ClaudeStreaming;
 
 /// <summary>
 /// Wraps the response body so that every read is bounded by the idle timeout and by the caller's tokens, whichever
-/// ends first. One <see cref="CancellationTokenSource"/> serves the whole stream: its timer is re-armed per read, and
-/// the callers' tokens are registered once per consumer rather than once per read.
+/// ends first.
 /// </summary>
+/// <remarks>
+/// The SSE parser reads a few hundred bytes at a time, so re-arming a timer per read cost a measurable share of the
+/// text path. Instead each read stamps its start time, and one periodic timer per stream cancels a read that has been
+/// waiting longer than the idle timeout. The callers' tokens are registered once per consumer, not once per read.
+/// </remarks>
 internal sealed class ResponseBodyStream : Stream
 {
     private readonly Stream _inner;
-    private readonly CancellationTokenSource _readCancellation;
+    private readonly CancellationTokenSource _readCancellation = new();
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ITimer? _idleTimer;
+    private long _readStartedAt;
     private volatile bool _callerCanceled;
+    private volatile bool _stalled;
 
     public ResponseBodyStream(Stream inner, TimeSpan idleTimeout, TimeProvider timeProvider)
     {
         _inner = inner;
         _idleTimeout = idleTimeout;
-        _readCancellation = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        _timeProvider = timeProvider;
+        if (idleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            // Checked four times per timeout: a stall is reported between 1 and 1.25 timeouts after the last byte.
+            TimeSpan period = TimeSpan.FromTicks(Math.Max(idleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond));
+            _idleTimer = timeProvider.CreateTimer(static s => ((ResponseBodyStream)s!).CheckIdle(), this, period, period);
+        }
     }
 
     /// <summary>Cancels the pending and every later read because a caller's token fired.</summary>
     public void CancelByCaller()
     {
         _callerCanceled = true;
+        TryCancel();
+    }
+
+    private void CheckIdle()
+    {
+        long started = Volatile.Read(ref _readStartedAt);
+        if (started != 0 && _timeProvider.GetElapsedTime(started) >= _idleTimeout)
+        {
+            _stalled = true;
+            TryCancel();
+        }
+    }
+
+    private void TryCancel()
+    {
         try
         {
             _readCancellation.Cancel();
@@ -35,24 +64,24 @@ internal sealed class ResponseBodyStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_idleTimeout != Timeout.InfiniteTimeSpan)
+        if (_idleTimer is not null)
         {
-            _readCancellation.CancelAfter(_idleTimeout);
+            Volatile.Write(ref _readStartedAt, _timeProvider.GetTimestamp());
         }
 
         try
         {
             return await _inner.ReadAsync(buffer, _readCancellation.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException ex) when (!_callerCanceled && _readCancellation.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (_stalled && !_callerCanceled)
         {
             throw new StreamStalledException(_idleTimeout, ex);
         }
         finally
         {
-            if (_idleTimeout != Timeout.InfiniteTimeSpan && !_readCancellation.IsCancellationRequested)
+            if (_idleTimer is not null)
             {
-                _readCancellation.CancelAfter(Timeout.InfiniteTimeSpan);
+                Volatile.Write(ref _readStartedAt, 0);
             }
         }
     }
@@ -87,6 +116,7 @@ internal sealed class ResponseBodyStream : Stream
     {
         if (disposing)
         {
+            _idleTimer?.Dispose();
             _inner.Dispose();
             _readCancellation.Dispose();
         }
