@@ -36,7 +36,7 @@ internal sealed class BlockBuilder(ContentBlock start)
                 // Anthropic: the signature is sent once, just before the stop; it replaces, never appends.
                 _signature = value;
                 break;
-            case EventKind.InputJsonDelta when _start is ToolUseBlock or ServerToolUseBlock or UnknownContentBlock:
+            case EventKind.InputJsonDelta when _start is ToolCallBlock or UnknownContentBlock:
                 // Kept as UTF-8, the form the JSON parser reads, so the joined input is never a UTF-16 string.
                 Encoding.UTF8.GetBytes(value, _inputJson ??= new ArrayBufferWriter<byte>(256));
                 break;
@@ -78,13 +78,7 @@ internal sealed class BlockBuilder(ContentBlock start)
                     Thinking = _text?.ToString() ?? thinking.Thinking,
                     Signature = _signature ?? thinking.Signature,
                 };
-            case ToolUseBlock tool when _inputJson is not null:
-            {
-                JsonElement input = ParseInput(out bool complete);
-                return tool with { Input = input, IsInputComplete = complete };
-            }
-
-            case ServerToolUseBlock tool when _inputJson is not null:
+            case ToolCallBlock tool when _inputJson is not null:
             {
                 JsonElement input = ParseInput(out bool complete);
                 return tool with { Input = input, IsInputComplete = complete };
@@ -104,12 +98,7 @@ internal sealed class BlockBuilder(ContentBlock start)
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
             complete = true;
-            return _start switch
-            {
-                ToolUseBlock t => t.Input,
-                ServerToolUseBlock s => s.Input,
-                _ => JsonDefaults.EmptyObject,
-            };
+            return _start is ToolCallBlock tool ? tool.Input : JsonDefaults.EmptyObject;
         }
 
         return PartialJson.Parse(json, out complete);

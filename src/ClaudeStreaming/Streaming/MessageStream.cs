@@ -239,12 +239,9 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             cancellationToken.ThrowIfCancellationRequested();
             if (!await _events.MoveNextAsync().ConfigureAwait(false))
             {
-                throw Fault(new ClaudeStreamException(
-                    StreamFailure.EndedEarly,
-                    _eventNumber == 0
+                throw StreamFailed(StreamFailure.EndedEarly, _eventNumber == 0
                         ? "The response body ended before any event arrived."
-                        : $"The response body ended after event {_eventNumber} without message_stop.",
-                    _eventNumber) { RequestId = RequestId, PartialMessage = PartialOrNull() });
+                        : $"The response body ended after event {_eventNumber} without message_stop.", _eventNumber);
             }
 
             _eventNumber++;
@@ -272,27 +269,15 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         catch (JsonException ex)
         {
             long number = counted ? _eventNumber : _eventNumber + 1;
-            throw Fault(new ClaudeStreamException(
-                StreamFailure.MalformedEvent,
-                $"Event {number} ('{EventName()}') is malformed: {ex.Message}",
-                number,
-                ex) { RequestId = RequestId, PartialMessage = PartialOrNull() });
+            throw StreamFailed(StreamFailure.MalformedEvent, $"Event {number} ('{EventName()}') is malformed: {ex.Message}", number, ex);
         }
         catch (StreamProtocolException ex)
         {
-            throw Fault(new ClaudeStreamException(
-                StreamFailure.ProtocolViolation,
-                $"Event {_eventNumber} breaks the protocol: {ex.Message}.",
-                _eventNumber,
-                ex) { RequestId = RequestId, PartialMessage = PartialOrNull() });
+            throw StreamFailed(StreamFailure.ProtocolViolation, $"Event {_eventNumber} breaks the protocol: {ex.Message}.", _eventNumber, ex);
         }
         catch (StreamStalledException ex)
         {
-            throw Fault(new ClaudeStreamException(
-                StreamFailure.Stalled,
-                $"The stream stalled: no data arrived for {ex.IdleTimeout.TotalSeconds:0.###} s after event {_eventNumber}.",
-                _eventNumber,
-                ex) { RequestId = RequestId, PartialMessage = PartialOrNull() });
+            throw StreamFailed(StreamFailure.Stalled, $"The stream stalled: no data arrived for {ex.IdleTimeout.TotalSeconds:0.###} s after event {_eventNumber}.", _eventNumber, ex);
         }
         catch (OperationCanceledException ex)
         {
@@ -306,11 +291,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
                 throw new InvalidOperationException("The stream was released while it was being read.", ex);
             }
 
-            throw Fault(new ClaudeStreamException(
-                StreamFailure.ConnectionLost,
-                $"The connection was lost after event {_eventNumber}: {ex.Message}",
-                _eventNumber,
-                ex) { RequestId = RequestId, PartialMessage = PartialOrNull() });
+            throw StreamFailed(StreamFailure.ConnectionLost, $"The connection was lost after event {_eventNumber}: {ex.Message}", _eventNumber, ex);
         }
         finally
         {
@@ -338,6 +319,9 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
 
         return exception;
     }
+
+    private Exception StreamFailed(StreamFailure failure, string message, long eventNumber, Exception? inner = null) =>
+        Fault(new ClaudeStreamException(failure, message, eventNumber, inner) { RequestId = RequestId, PartialMessage = PartialOrNull() });
 
     private Message? PartialOrNull() => _accumulator.HasStarted ? _accumulator.Snapshot() : null;
 
