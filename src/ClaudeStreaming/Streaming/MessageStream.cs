@@ -36,6 +36,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
     private readonly IAsyncEnumerator<SseItem<ParsedEvent>> _events;
     private readonly MessageAccumulator _accumulator = new();
     private readonly string? _apiKey;
+    private readonly CancellationToken _streamToken;
     private CancellationTokenRegistration _streamTokenRegistration;
     private ParsedEvent _current;
     private bool _currentApplied;
@@ -61,6 +62,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         _body = new ResponseBodyStream(body, idleTimeout, timeProvider);
         _events = SseParser.Create(_body, ParseEvent).EnumerateAsync(CancellationToken.None).GetAsyncEnumerator(CancellationToken.None);
         RequestId = response.Headers.TryGetValues("request-id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
+        _streamToken = cancellationToken;
         if (cancellationToken.CanBeCanceled)
         {
             _streamTokenRegistration = cancellationToken.UnsafeRegister(static s => ((ResponseBodyStream)s!).CancelByCaller(), _body);
@@ -281,8 +283,12 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         }
         catch (OperationCanceledException ex)
         {
-            Fault(ex);
-            throw;
+            // Name the caller's token (the reads were cancelled through the stream's own source), so that
+            // `catch (OperationCanceledException e) when (e.CancellationToken == token)` works as callers expect.
+            CancellationToken token = cancellationToken.IsCancellationRequested ? cancellationToken
+                : _streamToken.IsCancellationRequested ? _streamToken
+                : ex.CancellationToken;
+            throw Fault(token == ex.CancellationToken ? ex : new OperationCanceledException(ex.Message, ex, token));
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException)
         {

@@ -158,6 +158,7 @@ public sealed class StreamFailureTests
 
         Assert.Equal("red green", string.Concat(pieces));
         Assert.Equal("red green", stream.CurrentMessage.GetText());
+        Assert.Equal(cts.Token, (await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.GetFinalMessageAsync())).CancellationToken);
         Task aborted = server.Requests[0].Aborted;
         Assert.Same(aborted, await Task.WhenAny(aborted, Task.Delay(TimeSpan.FromSeconds(5))));
     }
@@ -171,12 +172,14 @@ public sealed class StreamFailureTests
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (StreamEvent e in stream.WithCancellation(cts.Token))
             {
             }
         });
+
+        Assert.Equal(cts.Token, ex.CancellationToken);
 
         Assert.Equal("a", stream.CurrentMessage.GetText());
     }
