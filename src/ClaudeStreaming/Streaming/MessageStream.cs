@@ -242,7 +242,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             if (!await _events.MoveNextAsync().ConfigureAwait(false))
             {
                 throw StreamFailed(StreamFailure.EndedEarly, _eventNumber == 0
-                        ? "The response body ended before any event arrived."
+                        ? $"The response body ended before any event arrived (content-type: {_response.Content.Headers.ContentType?.ToString() ?? "none"})."
                         : $"The response body ended after event {_eventNumber} without message_stop.", _eventNumber);
             }
 

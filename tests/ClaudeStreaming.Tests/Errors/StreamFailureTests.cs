@@ -102,6 +102,27 @@ public sealed class StreamFailureTests
     }
 
     [Fact]
+    public async Task NonStreamingBody_EndsEarlyAndNamesTheContentType()
+    {
+        // A proxy that ignores "stream": true and answers with plain JSON: no event ever arrives.
+        using var handler = new JsonBodyHandler("""{"id":"msg_1","type":"message","content":[]}""");
+        using var client = new ClaudeClient(new HttpClient(handler), new ClaudeClientOptions { ApiKey = TestClients.ApiKey, MaxRetries = 0 });
+
+        var (_, error, _) = await ReadTextUntilFailureAsync(client);
+
+        var ex = Assert.IsType<ClaudeStreamException>(error);
+        Assert.Equal(StreamFailure.EndedEarly, ex.Failure);
+        Assert.Contains("before any event arrived (content-type: application/json", ex.Message, StringComparison.Ordinal);
+        Assert.Null(ex.PartialMessage);
+    }
+
+    private sealed class JsonBodyHandler(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
+    }
+
+    [Fact]
     public async Task DroppedConnection_ThrowsConnectionLost()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
