@@ -117,13 +117,16 @@ public sealed class FaultTests
         {
         }
 
-        // Read raw bytes now: nothing more may arrive while stalled.
+        // Stalled, not gone: the connection is still open.
+        RecordedRequest request = Assert.Single(fake.Requests);
+        Assert.False(request.Aborted.IsCompleted);
+
+        // Read raw bytes now: nothing more may arrive while stalled. (Cancelling this read makes HttpClient close the
+        // connection, so whether the fake has seen the abort yet is a race: it is only awaited below.)
         var buffer = new byte[64];
         using var quiet = new CancellationTokenSource(Quiet);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.ReadAsync(buffer, quiet.Token).AsTask());
 
-        RecordedRequest request = Assert.Single(fake.Requests);
-        Assert.False(request.Aborted.IsCompleted);
         response.Dispose();
         await request.Aborted.WaitAsync(Patience);
         Assert.False(request.CompletedNormally);
