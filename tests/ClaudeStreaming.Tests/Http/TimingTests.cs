@@ -54,27 +54,20 @@ public sealed class TimingTests
     [Fact]
     public async Task RetryWithoutServerDelay_WaitsExponentialBackoff()
     {
-        var time = new FakeTimeProvider();
+        var time = new ObservedTimeProvider();
         using var handler = new FakeMessagesHandler();
         handler.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy"), FakeReply.HttpError(529, "overloaded_error", "busy"), FakeReply.Text("ok"));
         using ClaudeClient client = TestClients.For(handler, o => { o.TimeProvider = time; o.MaxRetries = 2; });
 
         Task<MessageStream> call = client.Messages.StreamAsync(TestClients.Request());
-        await WaitForRequestsAsync(handler, 1);
 
-        // First retry: 0.5 s minus up to 25 % jitter, so nothing before 0.375 s and always by 0.5 s.
-        time.Advance(TimeSpan.FromMilliseconds(370));
-        await Task.Delay(100);
-        Assert.Single(handler.Requests);
-        time.Advance(TimeSpan.FromMilliseconds(130));
-        await WaitForRequestsAsync(handler, 2);
-
-        // Second retry: 1 s minus up to 25 %.
-        time.Advance(TimeSpan.FromMilliseconds(740));
-        await Task.Delay(100);
-        Assert.Equal(2, handler.Requests.Count);
-        time.Advance(TimeSpan.FromMilliseconds(260));
-        await WaitForRequestsAsync(handler, 3);
+        // First retry: 0.5 s minus up to 25 % jitter; second: 1 s minus up to 25 %.
+        TimeSpan first = await time.NextRetryDelayAsync();
+        Assert.InRange(first, TimeSpan.FromMilliseconds(375), TimeSpan.FromMilliseconds(500));
+        await AdvanceThroughAsync(time, first, handler, expectedRequests: 2);
+        TimeSpan second = await time.NextRetryDelayAsync();
+        Assert.InRange(second, TimeSpan.FromMilliseconds(750), TimeSpan.FromMilliseconds(1000));
+        await AdvanceThroughAsync(time, second, handler, expectedRequests: 3);
 
         await using MessageStream stream = await call;
         Assert.Equal("ok", await stream.GetFinalTextAsync());
@@ -83,7 +76,7 @@ public sealed class TimingTests
     [Fact]
     public async Task RetryAfterHeader_IsHonoured()
     {
-        var time = new FakeTimeProvider();
+        var time = new ObservedTimeProvider();
         using var handler = new FakeMessagesHandler();
         handler.Enqueue(
             FakeReply.HttpError(429, "rate_limit_error", "slow down", headers: new Dictionary<string, string> { ["retry-after"] = "20" }),
@@ -91,15 +84,48 @@ public sealed class TimingTests
         using ClaudeClient client = TestClients.For(handler, o => { o.TimeProvider = time; o.MaxRetries = 1; });
 
         Task<MessageStream> call = client.Messages.StreamAsync(TestClients.Request());
-        await WaitForRequestsAsync(handler, 1);
-        time.Advance(TimeSpan.FromSeconds(19.9));
-        await Task.Delay(100);
-        Assert.Single(handler.Requests);
-        time.Advance(TimeSpan.FromSeconds(0.1));
-        await WaitForRequestsAsync(handler, 2);
+
+        TimeSpan delay = await time.NextRetryDelayAsync();
+        Assert.Equal(TimeSpan.FromSeconds(20), delay);
+        await AdvanceThroughAsync(time, delay, handler, expectedRequests: 2);
 
         await using MessageStream stream = await call;
         Assert.Equal("ok", await stream.GetFinalTextAsync());
+    }
+
+    /// <summary>Advances to just before the delay (no retry yet), then through it (the retry is sent).</summary>
+    private static async Task AdvanceThroughAsync(FakeTimeProvider time, TimeSpan delay, FakeMessagesHandler handler, int expectedRequests)
+    {
+        time.Advance(delay - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(100);
+        Assert.Equal(expectedRequests - 1, handler.Requests.Count);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForRequestsAsync(handler, expectedRequests);
+    }
+
+    /// <summary>A fake clock that reports the timers created on it, so a test can wait until a retry delay is scheduled.</summary>
+    private sealed class ObservedTimeProvider : FakeTimeProvider
+    {
+        private readonly global::System.Threading.Channels.Channel<TimeSpan> _timers = global::System.Threading.Channels.Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _timers.Writer.TryWrite(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+
+        /// <summary>The due time of the next short timer (a retry delay, not the 10-minute attempt timeout).</summary>
+        public async Task<TimeSpan> NextRetryDelayAsync()
+        {
+            while (true)
+            {
+                TimeSpan due = await _timers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+                if (due > TimeSpan.Zero && due < TimeSpan.FromMinutes(1))
+                {
+                    return due;
+                }
+            }
+        }
     }
 
     private static async Task WaitForRequestsAsync(FakeMessagesHandler handler, int count)
@@ -110,8 +136,5 @@ public sealed class TimingTests
         }
 
         Assert.Equal(count, handler.Requests.Count);
-
-        // Let the client read the error response and schedule its retry delay on the fake clock before time moves.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
     }
 }
