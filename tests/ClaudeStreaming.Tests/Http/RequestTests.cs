@@ -43,25 +43,6 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public async Task StreamAsync_WithAuthToken_SendsBearerInsteadOfKey()
-    {
-        await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
-        using var client = new ClaudeClient(new ClaudeClientOptions { ApiKey = null, AuthToken = "oauth-token-1", BaseAddress = server.BaseAddress });
-
-        // ApiKey null falls back to ANTHROPIC_API_KEY; only when that is unset is the token used.
-        if (Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY") is { Length: > 0 })
-        {
-            return;
-        }
-
-        await (await client.Messages.StreamAsync(TestClients.Request())).GetFinalMessageAsync();
-
-        Assert.Equal("Bearer oauth-token-1", server.Requests[0].Headers["authorization"]);
-        Assert.False(server.Requests[0].Headers.ContainsKey("x-api-key"));
-    }
-
-    [Fact]
     public async Task StreamAsync_FullRequest_SerializesEveryMember()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
