@@ -27,7 +27,7 @@ public class MessagesClient
     /// <param name="cancellationToken">Cancels the request and, later, the reading of the stream.</param>
     /// <returns>The stream; dispose it (<c>await using</c>) to release the connection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ClaudeApiException">The API answered with an error status (a subclass per status, e.g. <see cref="RateLimitException"/>).</exception>
+    /// <exception cref="ClaudeApiException">The API answered with an error status (a subclass per status, e.g. <see cref="ClaudeRateLimitException"/>).</exception>
     /// <exception cref="ClaudeConnectionException">No response arrived, after every retry.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>

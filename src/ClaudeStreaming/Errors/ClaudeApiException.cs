@@ -4,7 +4,7 @@ namespace ClaudeStreaming;
 
 /// <summary>The API answered with an error: a non-success HTTP status, or an <c>error</c> event in the middle of a stream.</summary>
 /// <remarks>
-/// Subclasses exist for the statuses callers branch on (<see cref="RateLimitException"/>, <see cref="OverloadedException"/>, ...).
+/// Subclasses exist for the statuses callers branch on (<see cref="ClaudeRateLimitException"/>, <see cref="ClaudeOverloadedException"/>, ...).
 /// For an <c>error</c> event the status is that of the stream's response (200) and the subclass follows <see cref="ErrorType"/>.
 /// </remarks>
 public class ClaudeApiException : ClaudeException

@@ -13,14 +13,14 @@ internal static class ErrorMapping
         string message = body.Message;
         return code switch
         {
-            400 => new BadRequestException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
-            401 => new AuthenticationException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
-            403 => new PermissionDeniedException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
-            404 => new NotFoundException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
-            413 => new RequestTooLargeException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
-            429 => new RateLimitException(status, type, message, requestId, isStreamError) { PartialMessage = partial, RetryAfter = retryAfter },
-            529 => new OverloadedException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
-            >= 500 => new InternalServerException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            400 => new ClaudeBadRequestException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            401 => new ClaudeAuthenticationException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            403 => new ClaudePermissionDeniedException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            404 => new ClaudeNotFoundException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            413 => new ClaudeRequestTooLargeException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            429 => new ClaudeRateLimitException(status, type, message, requestId, isStreamError) { PartialMessage = partial, RetryAfter = retryAfter },
+            529 => new ClaudeOverloadedException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
+            >= 500 => new ClaudeInternalServerException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
             _ => new ClaudeApiException(status, type, message, requestId, isStreamError) { PartialMessage = partial },
         };
     }

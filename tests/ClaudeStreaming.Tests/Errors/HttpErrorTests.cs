@@ -6,15 +6,15 @@ namespace ClaudeStreaming.Tests;
 public sealed class HttpErrorTests
 {
     [Theory]
-    [InlineData(400, "invalid_request_error", typeof(BadRequestException))]
-    [InlineData(401, "authentication_error", typeof(AuthenticationException))]
-    [InlineData(403, "permission_error", typeof(PermissionDeniedException))]
-    [InlineData(404, "not_found_error", typeof(NotFoundException))]
-    [InlineData(413, "request_too_large", typeof(RequestTooLargeException))]
-    [InlineData(429, "rate_limit_error", typeof(RateLimitException))]
-    [InlineData(500, "api_error", typeof(InternalServerException))]
-    [InlineData(503, "api_error", typeof(InternalServerException))]
-    [InlineData(529, "overloaded_error", typeof(OverloadedException))]
+    [InlineData(400, "invalid_request_error", typeof(ClaudeBadRequestException))]
+    [InlineData(401, "authentication_error", typeof(ClaudeAuthenticationException))]
+    [InlineData(403, "permission_error", typeof(ClaudePermissionDeniedException))]
+    [InlineData(404, "not_found_error", typeof(ClaudeNotFoundException))]
+    [InlineData(413, "request_too_large", typeof(ClaudeRequestTooLargeException))]
+    [InlineData(429, "rate_limit_error", typeof(ClaudeRateLimitException))]
+    [InlineData(500, "api_error", typeof(ClaudeInternalServerException))]
+    [InlineData(503, "api_error", typeof(ClaudeInternalServerException))]
+    [InlineData(529, "overloaded_error", typeof(ClaudeOverloadedException))]
     [InlineData(402, "billing_error", typeof(ClaudeApiException))]
     public async Task ErrorStatus_BecomesTypedException(int status, string errorType, Type expected)
     {
@@ -41,7 +41,7 @@ public sealed class HttpErrorTests
         server.Enqueue(FakeReply.HttpError(429, "rate_limit_error", "slow down", headers: new Dictionary<string, string> { ["retry-after"] = "7" }));
         using ClaudeClient client = TestClients.For(server);
 
-        var ex = await Assert.ThrowsAsync<RateLimitException>(() => client.Messages.StreamAsync(TestClients.Request()));
+        var ex = await Assert.ThrowsAsync<ClaudeRateLimitException>(() => client.Messages.StreamAsync(TestClients.Request()));
 
         Assert.Equal(TimeSpan.FromSeconds(7), ex.RetryAfter);
     }
@@ -53,7 +53,7 @@ public sealed class HttpErrorTests
         using var handler = new StaticResponseHandler(HttpStatusCode.BadGateway, "<html>Bad gateway</html>", "text/html");
         using var client = new ClaudeClient(new HttpClient(handler), new ClaudeClientOptions { ApiKey = TestClients.ApiKey, MaxRetries = 0 });
 
-        var ex = await Assert.ThrowsAsync<InternalServerException>(() => client.Messages.StreamAsync(TestClients.Request()));
+        var ex = await Assert.ThrowsAsync<ClaudeInternalServerException>(() => client.Messages.StreamAsync(TestClients.Request()));
 
         Assert.Equal("<html>Bad gateway</html>", ex.ApiMessage);
         Assert.Equal("", ex.ErrorType.Value);
@@ -93,7 +93,7 @@ public sealed class HttpErrorTests
             FakeReply.HttpError(529, "overloaded_error", "busy 2", headers: fast));
         using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 1);
 
-        var ex = await Assert.ThrowsAsync<OverloadedException>(() => client.Messages.StreamAsync(TestClients.Request()));
+        var ex = await Assert.ThrowsAsync<ClaudeOverloadedException>(() => client.Messages.StreamAsync(TestClients.Request()));
 
         Assert.Equal("busy 2", ex.ApiMessage);
         Assert.Equal(2, server.Requests.Count);
@@ -156,7 +156,7 @@ public sealed class HttpErrorTests
         server.Enqueue(FakeReply.HttpError(401, "authentication_error", $"invalid x-api-key: {TestClients.ApiKey}"));
         using ClaudeClient client = TestClients.For(server);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client.Messages.StreamAsync(TestClients.Request()));
+        var ex = await Assert.ThrowsAsync<ClaudeAuthenticationException>(() => client.Messages.StreamAsync(TestClients.Request()));
 
         Assert.DoesNotContain(TestClients.ApiKey, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(TestClients.ApiKey, ex.ApiMessage, StringComparison.Ordinal);

@@ -35,21 +35,21 @@ public sealed class StreamFailureTests
 
         var (pieces, error, stream) = await ReadTextUntilFailureAsync(client);
 
-        var ex = Assert.IsType<OverloadedException>(error);
+        var ex = Assert.IsType<ClaudeOverloadedException>(error);
         Assert.True(ex.IsStreamError);
         Assert.Equal("overloaded_error", ex.ErrorType.Value);
         Assert.Equal("Overloaded", ex.ApiMessage);
         Assert.Equal("req_mid", ex.RequestId);
         Assert.Equal("alpha beta", string.Concat(pieces));
         Assert.Equal("alpha beta", ex.PartialMessage!.GetText());
-        Assert.Same(ex, await Assert.ThrowsAsync<OverloadedException>(() => stream.GetFinalMessageAsync()));
+        Assert.Same(ex, await Assert.ThrowsAsync<ClaudeOverloadedException>(() => stream.GetFinalMessageAsync()));
         Assert.Equal("alpha beta", stream.CurrentMessage.GetText());
     }
 
     [Theory]
-    [InlineData("rate_limit_error", typeof(RateLimitException))]
-    [InlineData("api_error", typeof(InternalServerException))]
-    [InlineData("invalid_request_error", typeof(BadRequestException))]
+    [InlineData("rate_limit_error", typeof(ClaudeRateLimitException))]
+    [InlineData("api_error", typeof(ClaudeInternalServerException))]
+    [InlineData("invalid_request_error", typeof(ClaudeBadRequestException))]
     [InlineData("brand_new_error", typeof(ClaudeApiException))]
     public async Task ErrorEvent_MapsByErrorType(string errorType, Type expected)
     {

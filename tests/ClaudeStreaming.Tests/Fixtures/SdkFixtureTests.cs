@@ -628,7 +628,7 @@ public sealed class SdkFixtureTests(ServerFixture fixture) : IClassFixture<Serve
 
     private static void Overloaded(Exception ex)
     {
-        OverloadedException overloaded = Assert.IsType<OverloadedException>(ex);
+        ClaudeOverloadedException overloaded = Assert.IsType<ClaudeOverloadedException>(ex);
         Assert.Equal(ApiErrorType.Overloaded, overloaded.ErrorType);
         Assert.Equal("overloaded_error", overloaded.ErrorType.Value);
         Assert.Contains("Overloaded", overloaded.ApiMessage, StringComparison.Ordinal);

@@ -2,8 +2,8 @@ using System.Net;
 
 namespace ClaudeStreaming;
 
-/// <summary>400 Bad Request: the request was invalid (<c>invalid_request_error</c>).</summary>
-public sealed class BadRequestException : ClaudeApiException
+/// <summary>401 Unauthorized: the API key is missing, wrong or revoked (<c>authentication_error</c>).</summary>
+public sealed class ClaudeAuthenticationException : ClaudeApiException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status of the response.</param>
@@ -11,7 +11,7 @@ public sealed class BadRequestException : ClaudeApiException
     /// <param name="apiMessage">The API's error message.</param>
     /// <param name="requestId">The request id.</param>
     /// <param name="isStreamError"><see langword="true"/> when the error arrived as an <c>error</c> event mid-stream.</param>
-    public BadRequestException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
+    public ClaudeAuthenticationException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
         : base(statusCode, errorType, apiMessage, requestId, isStreamError)
     {
     }

@@ -3,7 +3,7 @@ using System.Net;
 namespace ClaudeStreaming;
 
 /// <summary>404 Not Found: the model or endpoint does not exist (<c>not_found_error</c>).</summary>
-public sealed class NotFoundException : ClaudeApiException
+public sealed class ClaudeNotFoundException : ClaudeApiException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status of the response.</param>
@@ -11,7 +11,7 @@ public sealed class NotFoundException : ClaudeApiException
     /// <param name="apiMessage">The API's error message.</param>
     /// <param name="requestId">The request id.</param>
     /// <param name="isStreamError"><see langword="true"/> when the error arrived as an <c>error</c> event mid-stream.</param>
-    public NotFoundException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
+    public ClaudeNotFoundException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
         : base(statusCode, errorType, apiMessage, requestId, isStreamError)
     {
     }

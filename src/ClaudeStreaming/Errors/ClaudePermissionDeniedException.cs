@@ -2,8 +2,8 @@ using System.Net;
 
 namespace ClaudeStreaming;
 
-/// <summary>413 Payload Too Large: the request exceeds the size limit (<c>request_too_large</c>).</summary>
-public sealed class RequestTooLargeException : ClaudeApiException
+/// <summary>403 Forbidden: the key may not use this resource (<c>permission_error</c>).</summary>
+public sealed class ClaudePermissionDeniedException : ClaudeApiException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status of the response.</param>
@@ -11,7 +11,7 @@ public sealed class RequestTooLargeException : ClaudeApiException
     /// <param name="apiMessage">The API's error message.</param>
     /// <param name="requestId">The request id.</param>
     /// <param name="isStreamError"><see langword="true"/> when the error arrived as an <c>error</c> event mid-stream.</param>
-    public RequestTooLargeException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
+    public ClaudePermissionDeniedException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
         : base(statusCode, errorType, apiMessage, requestId, isStreamError)
     {
     }

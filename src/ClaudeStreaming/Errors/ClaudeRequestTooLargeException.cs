@@ -2,8 +2,8 @@ using System.Net;
 
 namespace ClaudeStreaming;
 
-/// <summary>429 Too Many Requests, or a <c>rate_limit_error</c> event: a rate limit was hit; wait <see cref="RetryAfter"/> before retrying.</summary>
-public sealed class RateLimitException : ClaudeApiException
+/// <summary>413 Payload Too Large: the request exceeds the size limit (<c>request_too_large</c>).</summary>
+public sealed class ClaudeRequestTooLargeException : ClaudeApiException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status of the response.</param>
@@ -11,11 +11,8 @@ public sealed class RateLimitException : ClaudeApiException
     /// <param name="apiMessage">The API's error message.</param>
     /// <param name="requestId">The request id.</param>
     /// <param name="isStreamError"><see langword="true"/> when the error arrived as an <c>error</c> event mid-stream.</param>
-    public RateLimitException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
+    public ClaudeRequestTooLargeException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
         : base(statusCode, errorType, apiMessage, requestId, isStreamError)
     {
     }
-
-    /// <summary>How long the API asked to wait (from <c>retry-after-ms</c> or <c>retry-after</c>); <see langword="null"/> when it did not say.</summary>
-    public TimeSpan? RetryAfter { get; init; }
 }

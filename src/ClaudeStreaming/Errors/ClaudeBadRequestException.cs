@@ -2,8 +2,8 @@ using System.Net;
 
 namespace ClaudeStreaming;
 
-/// <summary>A 5xx status other than 529, or an <c>api_error</c> event: the API failed internally; retrying later may succeed.</summary>
-public sealed class InternalServerException : ClaudeApiException
+/// <summary>400 Bad Request: the request was invalid (<c>invalid_request_error</c>).</summary>
+public sealed class ClaudeBadRequestException : ClaudeApiException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status of the response.</param>
@@ -11,7 +11,7 @@ public sealed class InternalServerException : ClaudeApiException
     /// <param name="apiMessage">The API's error message.</param>
     /// <param name="requestId">The request id.</param>
     /// <param name="isStreamError"><see langword="true"/> when the error arrived as an <c>error</c> event mid-stream.</param>
-    public InternalServerException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
+    public ClaudeBadRequestException(HttpStatusCode statusCode, ApiErrorType errorType, string apiMessage, string? requestId, bool isStreamError = false)
         : base(statusCode, errorType, apiMessage, requestId, isStreamError)
     {
     }
