@@ -31,7 +31,7 @@ internal sealed class KestrelReplySink(HttpContext context) : IReplySink
     public async ValueTask AbortAsync()
     {
         // Let the flushed bytes leave the socket before the reset, so the client sees exactly the scripted deltas.
-        await Task.Delay(20).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
         context.Abort();
     }
 }

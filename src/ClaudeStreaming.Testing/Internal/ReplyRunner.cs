@@ -11,7 +11,7 @@ internal static class ReplyRunner
         {
             if (reply.HeaderDelay > TimeSpan.Zero)
             {
-                await Task.Delay(reply.HeaderDelay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(reply.HeaderDelay, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
 
             string requestId = reply.FixedRequestId ?? Ids.NewRequestId();
@@ -152,7 +152,7 @@ internal static class ReplyRunner
                 return ReplyOutcome.ServerClosed;
             case FaultKind.Stall:
                 // Send nothing more; the delay ends only when the client goes away (or the fake shuts down).
-                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken).ConfigureAwait(false);
                 return ReplyOutcome.ClientGone;
             default:
                 await sink.CompleteAsync().ConfigureAwait(false);
@@ -161,7 +161,7 @@ internal static class ReplyRunner
     }
 
     private static Task PaceAsync(FakeReply reply, CancellationToken cancellationToken) =>
-        reply.PaceDelay > TimeSpan.Zero ? Task.Delay(reply.PaceDelay, cancellationToken) : Task.CompletedTask;
+        reply.PaceDelay > TimeSpan.Zero ? Task.Delay(reply.PaceDelay, TimeProvider.System, cancellationToken) : Task.CompletedTask;
 
     private static List<KeyValuePair<string, string>> Headers(FakeReply reply, string requestId, bool stream)
     {

@@ -40,7 +40,7 @@ internal static class RetryRules
     }
 
     /// <summary>Reads <c>retry-after-ms</c> (non-standard, checked first) or <c>retry-after</c> (seconds or an HTTP date).</summary>
-    public static TimeSpan? ServerDelay(HttpResponseHeaders headers)
+    public static TimeSpan? ServerDelay(HttpResponseHeaders headers, TimeProvider? timeProvider = null)
     {
         if (headers.TryGetValues("retry-after-ms", out IEnumerable<string>? ms) &&
             double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds))
@@ -58,7 +58,7 @@ internal static class RetryRules
 
             if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset date))
             {
-                return date - DateTimeOffset.UtcNow;
+                return date - (timeProvider ?? TimeProvider.System).GetUtcNow();
             }
         }
 
