@@ -14,7 +14,7 @@ using Spectre.Console;
 
 Console.OutputEncoding = Encoding.UTF8;
 Console.InputEncoding = Encoding.UTF8;
-string model = Environment.GetEnvironmentVariable("ANTHROPIC_MODEL") is { Length: > 0 } m ? m : "claude-sonnet-4-5";
+string model = Environment.GetEnvironmentVariable("ANTHROPIC_MODEL") is { Length: > 0 } m ? m : "claude-sonnet-4-6";
 
 // Spectre.Console notices redirected output (a pipe, a test) and turns colours off; the spinner is an animation
 // that only makes sense on a terminal, so it is skipped there too.
@@ -43,7 +43,7 @@ if (offline is not null)
 {
     offline.DefaultReply = FakeReply.Story();
     options = new ClaudeClientOptions { ApiKey = "offline", BaseAddress = offline.BaseAddress };
-    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]ANTHROPIC_API_KEY is not set: chatting with the offline fake Messages API at {offline.BaseAddress}[/]");
+    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]ANTHROPIC_API_KEY is not set: chatting with the offline fake Messages API at {offline.BaseAddress} (its replies are canned, not Claude)[/]");
 }
 
 using var client = new ClaudeClient(options);

@@ -9,7 +9,7 @@ using ClaudeStreaming.Testing;
 
 Console.OutputEncoding = Encoding.UTF8;
 string prompt = args.Length > 0 ? string.Join(' ', args) : "Tell me a short story about space.";
-string model = Environment.GetEnvironmentVariable("ANTHROPIC_MODEL") is { Length: > 0 } m ? m : "claude-sonnet-4-5";
+string model = Environment.GetEnvironmentVariable("ANTHROPIC_MODEL") is { Length: > 0 } m ? m : "claude-sonnet-4-6";
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -27,7 +27,7 @@ if (offline is not null)
 {
     offline.DefaultReply = FakeReply.Story();
     options = new ClaudeClientOptions { ApiKey = "offline", BaseAddress = offline.BaseAddress };
-    Console.WriteLine($"ANTHROPIC_API_KEY is not set: streaming from the offline fake Messages API at {offline.BaseAddress}");
+    Console.WriteLine($"ANTHROPIC_API_KEY is not set: streaming a canned reply (not Claude) from the offline fake Messages API at {offline.BaseAddress}");
 }
 
 using var client = new ClaudeClient(options);

@@ -20,19 +20,26 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInf
 await using FakeMessagesServer? offline = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY"))
     ? await FakeMessagesServer.StartAsync()
     : null;
-ClaudeClientOptions options = new();
+string? offlineAddress = null;
 if (offline is not null)
 {
     offline.DefaultReply = FakeReply.Story();
-    options = new ClaudeClientOptions { ApiKey = "offline", BaseAddress = offline.BaseAddress };
-    Console.WriteLine($"ANTHROPIC_API_KEY is not set: relaying the offline fake Messages API at {offline.BaseAddress}");
+    offlineAddress = offline.BaseAddress.ToString();
+    Console.WriteLine($"ANTHROPIC_API_KEY is not set: relaying canned replies (not Claude) from the offline fake Messages API at {offline.BaseAddress}");
 }
 
-// One client for the whole app: it is thread-safe, and the container disposes it at shutdown.
-builder.Services.AddSingleton(_ => new ClaudeClient(options));
+// The client comes from dependency injection, on a factory-managed HttpClient; it is thread-safe.
+builder.Services.AddClaudeClient(claude =>
+{
+    if (offlineAddress is not null)
+    {
+        claude.ApiKey = "offline";
+        claude.BaseAddress = new Uri(offlineAddress);
+    }
+});
 string model = builder.Configuration["Claude:Model"] is { Length: > 0 } configured ? configured
     : Environment.GetEnvironmentVariable("ANTHROPIC_MODEL") is { Length: > 0 } fromEnvironment ? fromEnvironment
-    : "claude-sonnet-4-5";
+    : "claude-sonnet-4-6";
 
 WebApplication app = builder.Build();
 app.UseDefaultFiles();

@@ -6,10 +6,10 @@ namespace ClaudeStreaming;
 /// <see cref="HttpClient"/> and disposes it; a supplied <see cref="HttpClient"/> is neither changed nor disposed
 /// (the credential goes on each request, never into its default headers).
 /// </remarks>
-public class ClaudeClient : IDisposable
+public sealed class ClaudeClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
-    private readonly MessagesClient? _messages;
+    private readonly MessagesClient _messages;
 
     /// <summary>Creates a client with its own <see cref="HttpClient"/>.</summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults (key from <c>ANTHROPIC_API_KEY</c>).</param>
@@ -29,11 +29,6 @@ public class ClaudeClient : IDisposable
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The two constructors differ by their required first parameter; no call is ambiguous.")]
     public ClaudeClient(HttpClient httpClient, ClaudeClientOptions? options = null)
         : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options, ownsHttpClient: false)
-    {
-    }
-
-    /// <summary>Creates a client for mocking; override <see cref="Messages"/>.</summary>
-    protected ClaudeClient()
     {
     }
 
@@ -57,24 +52,11 @@ public class ClaudeClient : IDisposable
     }
 
     /// <summary>The Messages API.</summary>
-    public virtual MessagesClient Messages => _messages ?? throw new NotSupportedException("This ClaudeClient was created for mocking; override Messages.");
+    /// <remarks>To test code that uses it, point a real client at <c>ClaudeStreaming.Testing</c>'s fake API rather than mocking it.</remarks>
+    public MessagesClient Messages => _messages;
 
     /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>
-    public void Dispose()
-    {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>
-    /// <param name="disposing"><see langword="true"/> when called from <see cref="Dispose()"/>.</param>
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _ownedHttpClient?.Dispose();
-        }
-    }
+    public void Dispose() => _ownedHttpClient?.Dispose();
 
     private static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler

@@ -3,18 +3,13 @@ using System.Text;
 namespace ClaudeStreaming;
 
 /// <summary>The Messages API: stream a reply, or create one and get the whole message.</summary>
-/// <remarks>Thread-safe; get it from <see cref="ClaudeClient.Messages"/>. Its methods are virtual so callers can mock it.</remarks>
-public class MessagesClient
+/// <remarks>Thread-safe; get it from <see cref="ClaudeClient.Messages"/>. To test code that uses it, serve it from <c>ClaudeStreaming.Testing</c>'s fake Messages API (in memory or on loopback) rather than mocking it.</remarks>
+public sealed class MessagesClient
 {
     private const int MaxErrorBodyChars = 64 * 1024;
 
-    private readonly MessagesRequestSender? _sender;
-    private readonly ClientSettings? _settings;
-
-    /// <summary>Creates a client for mocking; its methods throw unless overridden.</summary>
-    protected MessagesClient()
-    {
-    }
+    private readonly MessagesRequestSender _sender;
+    private readonly ClientSettings _settings;
 
     internal MessagesClient(MessagesRequestSender sender, ClientSettings settings)
     {
@@ -34,14 +29,9 @@ public class MessagesClient
     /// Failures before the response begins are retried (see <see cref="ClaudeClientOptions.MaxRetries"/>); once the
     /// stream has begun nothing is retried. The token keeps governing the stream after this method returns.
     /// </remarks>
-    public virtual Task<MessageStream> StreamAsync(MessageRequest request, CancellationToken cancellationToken = default)
+    public Task<MessageStream> StreamAsync(MessageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_sender is null || _settings is null)
-        {
-            throw new NotSupportedException("This MessagesClient was created for mocking; override StreamAsync.");
-        }
-
         return StreamCoreAsync(_sender, _settings, request, cancellationToken);
 
         static async Task<MessageStream> StreamCoreAsync(MessagesRequestSender sender, ClientSettings settings, MessageRequest request, CancellationToken cancellationToken)
@@ -75,7 +65,7 @@ public class MessagesClient
     /// <exception cref="ClaudeConnectionException">No response arrived, after every retry.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>It streams underneath, so long replies are not subject to the API's 10-minute limit for non-streaming calls.</remarks>
-    public virtual async Task<Message> CreateAsync(MessageRequest request, CancellationToken cancellationToken = default)
+    public async Task<Message> CreateAsync(MessageRequest request, CancellationToken cancellationToken = default)
     {
         MessageStream stream = await StreamAsync(request, cancellationToken).ConfigureAwait(false);
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -33,7 +34,8 @@ public sealed record Message
 
     /// <summary>Members this release does not model (<c>stop_details</c>, <c>container</c>, ...), kept intact.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
+    [AllowNull]
+    public IDictionary<string, JsonElement> AdditionalProperties { get => field ??= new Dictionary<string, JsonElement>(); set; }
 
     /// <summary>Returns this reply as an assistant turn for the next request, with every block intact.</summary>
     /// <returns>The assistant turn.</returns>

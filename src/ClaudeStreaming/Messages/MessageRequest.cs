@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -48,7 +49,8 @@ public sealed record MessageRequest
 
     /// <summary>Body members this release does not know, sent as they are (for example <c>output_config</c> or <c>container</c>).</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
+    [AllowNull]
+    public IDictionary<string, JsonElement> AdditionalProperties { get => field ??= new Dictionary<string, JsonElement>(); set; }
 
     // Anthropic: "stream": true selects the SSE response. Every call of this library streams, including CreateAsync.
 #pragma warning disable CA1822 // an instance member, so that the serializer writes it

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -23,7 +24,8 @@ public sealed record ToolDefinition
 
     /// <summary>Further members, for example a server tool's <c>max_uses</c> or <c>allowed_domains</c>.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
+    [AllowNull]
+    public IDictionary<string, JsonElement> AdditionalProperties { get => field ??= new Dictionary<string, JsonElement>(); set; }
 
     /// <summary>Creates a client tool.</summary>
     /// <param name="name">The tool name.</param>

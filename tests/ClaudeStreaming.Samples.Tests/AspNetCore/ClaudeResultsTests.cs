@@ -20,7 +20,7 @@ public sealed class ClaudeResultsTests : IAsyncLifetime
 {
     private static readonly MessageRequest s_request = new()
     {
-        Model = "claude-sonnet-4-5",
+        Model = "claude-sonnet-4-6",
         MaxTokens = 64,
         Messages = [MessageParam.User("Hi")],
     };
@@ -43,7 +43,7 @@ public sealed class ClaudeResultsTests : IAsyncLifetime
         // (CancellationToken binds to HttpContext.RequestAborted. A lone HttpContext parameter would make the lambda
         // a RequestDelegate and silently drop the returned IResult.)
         _app.MapGet("/existing", async (CancellationToken requestAborted) =>
-            (await _claude.Messages.StreamAsync(s_request, requestAborted)).ToServerSentEventsResult());
+            ClaudeResults.ServerSentEvents(await _claude.Messages.StreamAsync(s_request, requestAborted)));
         // The stream starts inside the result: the factory overload.
         _app.MapGet("/factory", () => ClaudeResults.ServerSentEvents(ct => _claude.Messages.StreamAsync(s_request, ct)));
         await _app.StartAsync();
@@ -142,6 +142,6 @@ public sealed class ClaudeResultsTests : IAsyncLifetime
     {
         Assert.Throws<ArgumentNullException>("stream", () => ClaudeResults.ServerSentEvents((MessageStream)null!));
         Assert.Throws<ArgumentNullException>("startStream", () => ClaudeResults.ServerSentEvents((Func<CancellationToken, Task<MessageStream>>)null!));
-        Assert.Throws<ArgumentNullException>("stream", () => ((MessageStream)null!).ToServerSentEventsResult());
+        Assert.Throws<ArgumentNullException>("stream", () => ClaudeResults.ServerSentEvents((MessageStream)null!));
     }
 }
