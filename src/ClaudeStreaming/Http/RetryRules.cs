@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 
 namespace ClaudeStreaming;
 
-/// <summary>When to retry and how long to wait, as the official SDKs agree (protocol reference §6).</summary>
+/// <summary>When to retry and how long to wait, as the official Python and TypeScript SDKs do: 408, 409, 429 and 5xx, <c>x-should-retry</c> first, then 0.5 s doubling to 8 s with up to 25% jitter.</summary>
 internal static class RetryRules
 {
     private static readonly TimeSpan InitialDelay = TimeSpan.FromSeconds(0.5);
