@@ -5,6 +5,11 @@ using System.Text.Json.Serialization;
 namespace ClaudeStreaming;
 
 /// <summary>A reply from Claude: its content blocks, why it stopped, and its usage.</summary>
+/// <remarks>
+/// A record so that <c>with</c> can edit a turn before it goes back into the history.
+/// Equality is the record's: member by member, with lists and <c>AdditionalProperties</c> compared by reference, so two
+/// messages read from the same JSON are not equal; compare <see cref="ToJson"/> for equal content.
+/// </remarks>
 public sealed record Message
 {
     /// <summary>The message id, for example <c>msg_01XyZ…</c>.</summary>

@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 namespace ClaudeStreaming;
 
 /// <summary>A request to the Messages API: the model, the conversation and the generation settings.</summary>
-/// <remarks>The library always sends <c>"stream": true</c>; the reply is read as it arrives.</remarks>
+/// <remarks>
+/// The library always sends <c>"stream": true</c>; the reply is read as it arrives. A record so that
+/// <c>request with { Messages = history }</c> makes the next request; equality compares lists by reference.
+/// </remarks>
 public sealed record MessageRequest
 {
     /// <summary>The model, for example <c>claude-sonnet-4-6</c>.</summary>
