@@ -29,9 +29,12 @@ public sealed record Message
     public IReadOnlyList<ContentBlock> Content { get; init; } = [];
 
     /// <summary>Why generation stopped; <see langword="null"/> while the reply is still streaming.</summary>
+    /// <remarks>Written as <c>null</c> when absent: the API's message JSON always has it.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public StopReason? StopReason { get; init; }
 
     /// <summary>The stop sequence that matched, when <see cref="StopReason"/> is <c>stop_sequence</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? StopSequence { get; init; }
 
     /// <summary>Token counts.</summary>
@@ -74,7 +77,7 @@ public sealed record Message
         return builder?.ToString() ?? single ?? "";
     }
 
-    /// <summary>Returns the message as the JSON object the non-streaming Messages API returns.</summary>
+    /// <summary>Returns the message as the JSON object the non-streaming Messages API returns, with <c>stop_reason</c> and <c>stop_sequence</c> even when null.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, JsonDefaults.Context.Message);
 

@@ -37,7 +37,14 @@ internal sealed class ContentBlockConverter : JsonConverter<ContentBlock>
             "document" => element.Deserialize(context.DocumentBlock),
             _ => new UnknownContentBlock(element),
         };
-        return block ?? throw new JsonException("A content block cannot be null.");
+        return block switch
+        {
+            null => throw new JsonException("A content block cannot be null."),
+            // Anthropic sends "input": {} at a tool call's start; without the member the input is still an (empty) object.
+            ToolUseBlock { Input.ValueKind: JsonValueKind.Undefined } tool => tool with { Input = JsonDefaults.EmptyObject },
+            ServerToolUseBlock { Input.ValueKind: JsonValueKind.Undefined } tool => tool with { Input = JsonDefaults.EmptyObject },
+            _ => block,
+        };
     }
 
     public override void Write(Utf8JsonWriter writer, ContentBlock value, JsonSerializerOptions options)

@@ -17,9 +17,10 @@ internal sealed class BlockBuilder(ContentBlock start)
     private List<Citation>? _citations;
     private ContentBlock? _built;
 
-    public bool IsText => _start is TextBlock;
+    public bool IsTextBlock => _start is TextBlock;
 
-    public bool Stopped { get; set; }
+    /// <summary>Set at the block's <c>content_block_stop</c>; a later delta or stop breaks the protocol.</summary>
+    public bool IsStopped { get; set; }
 
     /// <summary>Applies a hot delta. Returns <see langword="false"/> when its type does not fit the block (the SDKs skip those too).</summary>
     public bool Apply(EventKind kind, string value)

@@ -9,7 +9,14 @@ namespace ClaudeStreaming;
 /// </summary>
 internal sealed class MessageAccumulator
 {
+    /// <summary>How far beyond the blocks seen so far a <c>content_block_start</c> may point (the API counts 0, 1, 2, ...).</summary>
+    /// <remarks>Bounds what one event can allocate: <c>"index": 2147483647</c> is a protocol error, not a 16 GB list.</remarks>
+    public const int MaxBlockIndexGap = 1024;
+
     private readonly List<BlockBuilder?> _blocks = [];
+
+    // Taken per applied event and per snapshot, so that CurrentMessage may be read from any thread while the pump runs.
+    private readonly Lock _gate = new();
     private Message? _start;
     private Dictionary<string, JsonElement>? _usage;
     private Usage? _usageCache;
@@ -17,10 +24,9 @@ internal sealed class MessageAccumulator
     private string? _stopSequence;
     private Dictionary<string, JsonElement>? _extras;
     private Message? _snapshot;
+    private int _lastTextIndex = -1; // the last text block that has text: text going to an earlier one would be reordered
 
     public bool HasStarted => _start is not null;
-
-    public bool HasStopped { get; private set; }
 
     public StopReason? StopReason => _stopReason;
 
@@ -32,10 +38,24 @@ internal sealed class MessageAccumulator
     /// <exception cref="StreamProtocolException">The event breaks the protocol's order.</exception>
     public bool Apply(in ParsedEvent e)
     {
+        lock (_gate)
+        {
+            return ApplyLocked(e);
+        }
+    }
+
+    private bool ApplyLocked(in ParsedEvent e)
+    {
         switch (e.Kind)
         {
             case EventKind.TextDelta or EventKind.InputJsonDelta or EventKind.ThinkingDelta or EventKind.SignatureDelta:
-                if (GetBlock(e.Index).Apply(e.Kind, e.Text!))
+                BlockBuilder block = OpenBlock(e.Index);
+                if (e.Kind == EventKind.TextDelta && block.IsTextBlock)
+                {
+                    RequireTextInOrder(e.Index);
+                }
+
+                if (block.Apply(e.Kind, e.Text!))
                 {
                     _snapshot = null;
                     return true;
@@ -43,37 +63,31 @@ internal sealed class MessageAccumulator
 
                 return false;
             case EventKind.OtherDelta:
-                if (GetBlock(e.Index).Apply((ContentDelta)e.Payload!))
+                if (OpenBlock(e.Index).Apply(e.Delta!))
                 {
                     _snapshot = null;
                     return true;
                 }
 
                 return false;
-            case EventKind.Ping or EventKind.Unknown or EventKind.Error:
+            case EventKind.Ping or EventKind.Unknown or EventKind.Error or EventKind.Empty:
                 return false;
             case EventKind.MessageStart:
-                OnMessageStart((JsonElement)e.Payload!);
+                OnMessageStart(e.Json);
                 break;
             case EventKind.BlockStart:
                 RequireStarted("content_block_start");
-                while (_blocks.Count <= e.Index)
-                {
-                    _blocks.Add(null);
-                }
-
-                _blocks[e.Index] = new BlockBuilder((ContentBlock)e.Payload!);
+                StartBlock(e.Index, e.Block!);
                 break;
             case EventKind.BlockStop:
-                GetBlock(e.Index).Stopped = true;
+                StopBlock(e.Index);
                 break;
             case EventKind.MessageDelta:
                 RequireStarted("message_delta");
-                OnMessageDelta((JsonElement)e.Payload!);
+                OnMessageDelta(e.Json);
                 break;
             case EventKind.MessageStop:
                 RequireStarted("message_stop");
-                HasStopped = true;
                 break;
         }
 
@@ -81,17 +95,89 @@ internal sealed class MessageAccumulator
         return true;
     }
 
-    public ContentBlock BuildBlock(int index) => GetBlock(index).Build();
+    private void StartBlock(int index, ContentBlock block)
+    {
+        // What is yielded is what is kept: blocks start in index order, once each, so the final text keeps the order it
+        // was yielded in. A second start for an index would replace text already yielded.
+        if (index < _blocks.Count)
+        {
+            throw new StreamProtocolException(_blocks[index] is null
+                ? $"content_block_start for index {index} after block {_blocks.Count - 1} started (blocks start in order)"
+                : $"a second content_block_start for index {index}");
+        }
+
+        if (index - _blocks.Count >= MaxBlockIndexGap)
+        {
+            throw new StreamProtocolException($"content_block_start for index {index}, far beyond the {_blocks.Count} blocks so far");
+        }
+
+        while (_blocks.Count < index)
+        {
+            _blocks.Add(null);
+        }
+
+        _blocks.Add(new BlockBuilder(block));
+        if (block is TextBlock { Text.Length: > 0 })
+        {
+            _lastTextIndex = index;
+        }
+    }
+
+    private void RequireTextInOrder(int index)
+    {
+        // The final text joins the text blocks in index order; TextStream yielded in arrival order. They agree only while
+        // text goes to the last text block that has text (tool input may interleave by index, text may not).
+        if (index < _lastTextIndex)
+        {
+            throw new StreamProtocolException($"text for content block {index} after text for block {_lastTextIndex}");
+        }
+
+        _lastTextIndex = index;
+    }
+
+    private void StopBlock(int index)
+    {
+        OpenBlock(index).IsStopped = true;
+    }
+
+    /// <summary>A block that may take a delta or a stop: started, and not yet stopped.</summary>
+    private BlockBuilder OpenBlock(int index)
+    {
+        if (index >= _blocks.Count || _blocks[index] is not { } block)
+        {
+            throw new StreamProtocolException($"a delta or stop for content block {index}, which was never started");
+        }
+
+        if (block.IsStopped)
+        {
+            // Applying it would change a block whose final form ContentBlockStopEvent already reported.
+            throw new StreamProtocolException($"a delta or stop for content block {index} after its content_block_stop");
+        }
+
+        return block;
+    }
+
+    public ContentBlock BuildBlock(int index)
+    {
+        lock (_gate)
+        {
+            return _blocks[index]!.Build();
+        }
+    }
 
     public Usage Usage => _usageCache ??= BuildUsage();
 
     /// <summary>The message so far; cached until the next change, so asking twice costs nothing.</summary>
     public Message Snapshot()
     {
-        if (_snapshot is not null)
+        lock (_gate)
         {
-            return _snapshot;
+            return _snapshot ??= BuildSnapshot();
         }
+    }
+
+    private Message BuildSnapshot()
+    {
 
         Message start = _start ?? new Message();
         var content = new List<ContentBlock>(_blocks.Count);
@@ -114,7 +200,7 @@ internal sealed class MessageAccumulator
             }
         }
 
-        return _snapshot = start with
+        return start with
         {
             Content = content,
             StopReason = _stopReason,
@@ -122,16 +208,6 @@ internal sealed class MessageAccumulator
             Usage = _start is null ? start.Usage : Usage,
             AdditionalProperties = extras,
         };
-    }
-
-    private BlockBuilder GetBlock(int index)
-    {
-        if (index < 0 || index >= _blocks.Count || _blocks[index] is not { } block)
-        {
-            throw new StreamProtocolException($"a delta or stop for content block {index}, which was never started");
-        }
-
-        return block;
     }
 
     private void RequireStarted(string eventName)
@@ -238,5 +314,3 @@ internal sealed class MessageAccumulator
     }
 }
 
-/// <summary>Raised inside the pump when events break the protocol's order; turned into a <see cref="ClaudeStreamException"/>.</summary>
-internal sealed class StreamProtocolException(string what) : Exception(what);

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 
 namespace ClaudeStreaming;
 
@@ -14,113 +11,91 @@ namespace ClaudeStreaming;
 /// <remarks>
 /// <para>
 /// One pump: the HTTP body is read exactly once, as it arrives, and the text stream, the events, the snapshot and the
-/// final message are all views over that single pass. So the stream can be enumerated once, through either
-/// <see cref="TextStream"/> or the events; a second enumeration throws <see cref="InvalidOperationException"/>.
+/// final message are all views over that single pass. One enumeration at a time: a second, concurrent enumeration
+/// throws <see cref="InvalidOperationException"/>, and so does one after the stream was read to its end.
 /// </para>
 /// <para>
-/// Disposing the stream, or breaking out of <c>await foreach</c>, releases the HTTP response at once, which closes the
-/// connection and stops generation (and its billing). <see cref="GetFinalMessageAsync"/> reads whatever the caller did
-/// not, so it may be called without enumerating at all.
+/// Breaking out of <c>await foreach</c> pauses: the stream stays where it stopped, a later enumeration of
+/// <see cref="TextStream"/> or of the events goes on from there, and <see cref="GetFinalMessageAsync"/> reads the rest.
+/// Disposing the stream (<c>await using</c>), or cancelling a token given to it, releases the HTTP response at once,
+/// which closes the connection and stops generation (and its billing). Reading to <c>message_stop</c> releases it too,
+/// and returns the connection to the pool.
 /// </para>
 /// <para>
 /// On a failure (an <c>error</c> event, a malformed event, a dropped connection, a stall) the exception carries the
-/// partial message, and <see cref="TextStream"/> has already yielded all text that arrived before it. The instance is
-/// not thread-safe: use it from one consumer at a time.
+/// partial message, whose text starts with everything <see cref="TextStream"/> yielded; reading again rethrows it.
+/// <see cref="CurrentMessage"/> may be read from any thread while another reads the stream; everything else is for
+/// one consumer at a time.
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The name users know from the Python SDK's messages.stream().")]
-public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposable, IDisposable
+public sealed partial class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposable, IDisposable
 {
-    private readonly HttpResponseMessage _response;
-    private readonly ResponseBodyStream _body;
-    private readonly IAsyncEnumerator<SseItem<ParsedEvent>> _events;
-    private readonly MessageAccumulator _accumulator = new();
-    private readonly string? _apiKey;
-    private readonly CancellationToken _streamToken;
-    private CancellationTokenRegistration _streamTokenRegistration;
-    private ParsedEvent _current;
-    private bool _currentApplied;
-    private long _eventNumber;
-    private int _enumerated;
-    private int _reading;
-    private State _state;
-    private Exception? _fault;
-    private string? _parsingEventType;
-
-    private enum State
-    {
-        Streaming,
-        Completed,
-        Faulted,
-        Abandoned,
-    }
+    private readonly StreamPump _pump;
+    private int _enumerating;
 
     internal MessageStream(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken)
     {
-        _response = response;
-        _apiKey = apiKey;
-        _body = new ResponseBodyStream(body, idleTimeout, timeProvider);
-        _events = SseParser.Create(_body, ParseEvent).EnumerateAsync(CancellationToken.None).GetAsyncEnumerator(CancellationToken.None);
-        RequestId = response.Headers.TryGetValues("request-id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
-        _streamToken = cancellationToken;
-        if (cancellationToken.CanBeCanceled)
-        {
-            _streamTokenRegistration = cancellationToken.UnsafeRegister(static s => ((ResponseBodyStream)s!).CancelByCaller(), _body);
-        }
-
+        _pump = new StreamPump(response, body, idleTimeout, timeProvider, apiKey, cancellationToken);
         TextStream = new TextEnumerable(this);
     }
 
-    /// <summary>The text of the reply's text blocks, yielded piece by piece as each <c>text_delta</c> arrives (thinking is not included).</summary>
-    /// <remarks>Enumerating it consumes the stream; afterwards <see cref="GetFinalMessageAsync"/> returns the whole message without further reads.</remarks>
+    /// <summary>The text of the reply's text blocks, yielded piece by piece as it arrives (thinking is not included).</summary>
+    /// <remarks>
+    /// Text that arrives in a <c>content_block_start</c> is yielded too, so the pieces joined are exactly the final
+    /// message's text. Breaking out of the loop pauses; a later enumeration goes on with the next piece.
+    /// </remarks>
     public IAsyncEnumerable<string> TextStream { get; }
 
     /// <summary>The message as accumulated so far: the blocks received (the last one possibly partial), the stop reason and usage once known.</summary>
-    /// <remarks>Built on demand and cached until the next event, so reading it often costs nothing extra between events.</remarks>
-    public Message CurrentMessage => _accumulator.Snapshot();
+    /// <remarks>
+    /// Safe to read from any thread while another reads the stream: each value is a consistent snapshot, and its text is
+    /// a prefix of the final text. Built on demand and cached until the next event, so reading it often costs nothing extra.
+    /// </remarks>
+    public Message CurrentMessage => _pump.Accumulator.Snapshot();
 
     /// <summary>The <c>request-id</c> response header, to quote to Anthropic support.</summary>
-    public string? RequestId { get; }
+    public string? RequestId => _pump.RequestId;
 
     /// <summary>The HTTP status of the response (a success status; errors are thrown before a stream is returned).</summary>
-    public HttpStatusCode StatusCode => _response.StatusCode;
+    public HttpStatusCode StatusCode => _pump.Response.StatusCode;
 
     /// <summary>The response headers, including <c>request-id</c> and the <c>anthropic-ratelimit-*</c> headers.</summary>
-    public HttpResponseHeaders ResponseHeaders => _response.Headers;
+    public HttpResponseHeaders ResponseHeaders => _pump.Response.Headers;
 
-    /// <summary>Returns the typed events as they arrive.</summary>
+    /// <summary>Returns the typed events as they arrive, from where the last enumeration stopped.</summary>
     /// <param name="cancellationToken">Cancels the enumeration; the stream is then released.</param>
     /// <returns>The enumerator.</returns>
-    /// <exception cref="InvalidOperationException">The stream was already enumerated.</exception>
+    /// <exception cref="InvalidOperationException">Another enumeration is in progress, or the stream was read to its end.</exception>
     public IAsyncEnumerator<StreamEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         ClaimEnumeration();
-        return EnumerateEventsAsync(cancellationToken);
+        return new EventEnumerator(this, cancellationToken);
     }
 
     /// <summary>Reads the rest of the stream, if any, and returns the whole message with its usage.</summary>
-    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <param name="cancellationToken">Cancels the reading; the stream is then released.</param>
     /// <returns>The final message.</returns>
     /// <exception cref="ClaudeApiException">The API sent an <c>error</c> event.</exception>
     /// <exception cref="ClaudeStreamException">The stream failed (malformed event, ended early, connection lost, stalled).</exception>
-    /// <exception cref="InvalidOperationException">The stream was disposed, or abandoned by breaking out of an enumeration, before it completed.</exception>
+    /// <exception cref="InvalidOperationException">The stream was disposed before it completed.</exception>
     /// <exception cref="OperationCanceledException">The reading was canceled.</exception>
     public async Task<Message> GetFinalMessageAsync(CancellationToken cancellationToken = default)
     {
-        using CancellationTokenRegistration registration = RegisterCaller(cancellationToken);
-        while (await ReadNextAsync(cancellationToken).ConfigureAwait(false))
+        using CancellationTokenRegistration registration = _pump.RegisterCaller(cancellationToken);
+        while (await _pump.ReadNextAsync(cancellationToken).ConfigureAwait(false))
         {
         }
 
-        return _accumulator.Snapshot();
+        return _pump.Accumulator.Snapshot();
     }
 
     /// <summary>Reads the rest of the stream, if any, and returns the joined text of the text blocks.</summary>
-    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <param name="cancellationToken">Cancels the reading; the stream is then released.</param>
     /// <returns>The text.</returns>
     /// <exception cref="ClaudeApiException">The API sent an <c>error</c> event.</exception>
     /// <exception cref="ClaudeStreamException">The stream failed.</exception>
-    /// <exception cref="InvalidOperationException">The stream was abandoned before it completed.</exception>
+    /// <exception cref="InvalidOperationException">The stream was disposed before it completed.</exception>
     /// <exception cref="OperationCanceledException">The reading was canceled.</exception>
     public async Task<string> GetFinalTextAsync(CancellationToken cancellationToken = default) =>
         (await GetFinalMessageAsync(cancellationToken).ConfigureAwait(false)).GetText();
@@ -129,236 +104,29 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
     /// <returns>A task that completes when the response is released.</returns>
     public ValueTask DisposeAsync()
     {
-        Dispose();
+        _pump.Abandon();
         return default;
     }
 
     /// <summary>Releases the HTTP response at once; a reply still streaming is abandoned and the connection closed.</summary>
-    public void Dispose()
-    {
-        if (_state == State.Streaming)
-        {
-            _state = State.Abandoned;
-        }
-
-        Release();
-    }
-
-    private void Release()
-    {
-        _streamTokenRegistration.Dispose();
-        _response.Dispose();
-        _body.Dispose();
-    }
-
-    private async IAsyncEnumerator<StreamEvent> EnumerateEventsAsync(CancellationToken cancellationToken)
-    {
-        using CancellationTokenRegistration registration = RegisterCaller(cancellationToken);
-        try
-        {
-            while (await ReadNextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return ToPublicEvent(_current);
-            }
-        }
-        finally
-        {
-            AbandonIfUnfinished();
-        }
-    }
-
-    private async IAsyncEnumerator<string> EnumerateTextAsync(CancellationToken cancellationToken)
-    {
-        using CancellationTokenRegistration registration = RegisterCaller(cancellationToken);
-        try
-        {
-            while (await ReadNextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (_current.Kind == EventKind.TextDelta && _currentApplied)
-                {
-                    yield return _current.Text!;
-                }
-            }
-        }
-        finally
-        {
-            AbandonIfUnfinished();
-        }
-    }
+    public void Dispose() => _pump.Abandon();
 
     private void ClaimEnumeration()
     {
-        if (Interlocked.Exchange(ref _enumerated, 1) != 0)
+        if (_pump.IsCompleted)
         {
             throw new InvalidOperationException(
-                "A MessageStream can be enumerated only once: TextStream and the events are views over one pass of the response. " +
-                "Use CurrentMessage or GetFinalMessageAsync() for what has been read.");
+                "The MessageStream was already read to its end: TextStream and the events are views over one pass of the response. " +
+                "Use CurrentMessage or GetFinalMessageAsync() for the message.");
+        }
+
+        if (Interlocked.Exchange(ref _enumerating, 1) != 0)
+        {
+            throw new InvalidOperationException(
+                "The MessageStream is already being enumerated: TextStream and the events are views over one pass of the response, " +
+                "read by one enumeration at a time. Leave (break out of) the first before starting another; it goes on from there.");
         }
     }
 
-    private void AbandonIfUnfinished()
-    {
-        // Leaving an enumeration early (break, exception in the loop body) releases the response at once.
-        if (_state == State.Streaming)
-        {
-            _state = State.Abandoned;
-            Release();
-        }
-    }
-
-    private CancellationTokenRegistration RegisterCaller(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static s => ((ResponseBodyStream)s!).CancelByCaller(), _body)
-            : default;
-
-    /// <summary>The pump: reads one event, applies it to the accumulator, and turns every failure into a typed exception.</summary>
-    /// <remarks>Pooled builder: when a read must wait for the network, the suspended state is reused rather than allocated per event.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadNextAsync(CancellationToken cancellationToken)
-    {
-        switch (_state)
-        {
-            case State.Completed:
-                return false;
-            case State.Faulted:
-                throw _fault!;
-            case State.Abandoned:
-                throw new InvalidOperationException(
-                    "The stream was released before the message completed (it was disposed, or an enumeration was left early). " +
-                    "CurrentMessage holds what arrived.");
-        }
-
-        if (Interlocked.Exchange(ref _reading, 1) != 0)
-        {
-            throw new InvalidOperationException("The MessageStream is already being read; use it from one consumer at a time.");
-        }
-
-        // Whether the failing event was already counted (it failed while being applied, not while being parsed).
-        bool counted = false;
-        try
-        {
-            // Events already buffered are returned without a read, but a canceled caller stops here.
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!await _events.MoveNextAsync().ConfigureAwait(false))
-            {
-                throw StreamFailed(StreamFailure.EndedEarly, _eventNumber == 0
-                        ? $"The response body ended before any event arrived (content-type: {_response.Content.Headers.ContentType?.ToString() ?? "none"})."
-                        : $"The response body ended after event {_eventNumber} without message_stop.", _eventNumber);
-            }
-
-            _eventNumber++;
-            counted = true;
-            _current = _events.Current.Data;
-            if (_current.Kind == EventKind.Error)
-            {
-                throw Fault(ErrorEvent((JsonElement)_current.Payload!));
-            }
-
-            _currentApplied = _accumulator.Apply(_current);
-            if (_current.Kind == EventKind.MessageStop)
-            {
-                // Anthropic: message_stop is last; release the connection now rather than wait for the server to close it.
-                _state = State.Completed;
-                Release();
-            }
-
-            return true;
-        }
-        catch (ClaudeException ex) when (ReferenceEquals(ex, _fault))
-        {
-            throw;
-        }
-        catch (JsonException ex)
-        {
-            long number = counted ? _eventNumber : _eventNumber + 1;
-            throw StreamFailed(StreamFailure.MalformedEvent, $"Event {number} ('{EventName()}') is malformed: {ex.Message}", number, ex);
-        }
-        catch (StreamProtocolException ex)
-        {
-            throw StreamFailed(StreamFailure.ProtocolViolation, $"Event {_eventNumber} breaks the protocol: {ex.Message}.", _eventNumber, ex);
-        }
-        catch (StreamStalledException ex)
-        {
-            throw StreamFailed(StreamFailure.Stalled, $"The stream stalled: no data arrived for {ex.IdleTimeout.TotalSeconds:0.###} s after event {_eventNumber}.", _eventNumber, ex);
-        }
-        catch (OperationCanceledException ex)
-        {
-            // Name the caller's token (the reads were cancelled through the stream's own source), so that
-            // `catch (OperationCanceledException e) when (e.CancellationToken == token)` works as callers expect.
-            CancellationToken token = cancellationToken.IsCancellationRequested ? cancellationToken
-                : _streamToken.IsCancellationRequested ? _streamToken
-                : ex.CancellationToken;
-            throw Fault(token == ex.CancellationToken ? ex : new OperationCanceledException(ex.Message, ex, token));
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException)
-        {
-            if (_state == State.Abandoned)
-            {
-                throw new InvalidOperationException("The stream was released while it was being read.", ex);
-            }
-
-            throw StreamFailed(StreamFailure.ConnectionLost, $"The connection was lost after event {_eventNumber}: {ex.Message}", _eventNumber, ex);
-        }
-        finally
-        {
-            Volatile.Write(ref _reading, 0);
-        }
-    }
-
-    private string EventName() => _parsingEventType ?? "";
-
-    private ParsedEvent ParseEvent(string eventType, ReadOnlySpan<byte> data)
-    {
-        // Remembered so that a malformed event can be named in the exception.
-        _parsingEventType = eventType;
-        return SseEventParser.Parse(eventType, data);
-    }
-
-    private Exception Fault(Exception exception)
-    {
-        if (_state == State.Streaming)
-        {
-            _state = State.Faulted;
-            _fault = exception;
-            Release();
-        }
-
-        return exception;
-    }
-
-    private Exception StreamFailed(StreamFailure failure, string message, long eventNumber, Exception? inner = null) =>
-        Fault(new ClaudeStreamException(failure, message, eventNumber, inner) { RequestId = RequestId, PartialMessage = PartialOrNull() });
-
-    private Message? PartialOrNull() => _accumulator.HasStarted ? _accumulator.Snapshot() : null;
-
-    private ClaudeApiException ErrorEvent(JsonElement data)
-    {
-        ErrorBody body = ErrorBody.From(data, _apiKey);
-        return ErrorMapping.Create(_response.StatusCode, body, body.RequestId ?? RequestId, isStreamError: true, retryAfter: null, PartialOrNull());
-    }
-
-    private StreamEvent ToPublicEvent(in ParsedEvent e) => e.Kind switch
-    {
-        EventKind.TextDelta => new ContentBlockDeltaEvent(e.Index, new TextDelta(e.Text!)),
-        EventKind.InputJsonDelta => new ContentBlockDeltaEvent(e.Index, new InputJsonDelta(e.Text!)),
-        EventKind.ThinkingDelta => new ContentBlockDeltaEvent(e.Index, new ThinkingDelta(e.Text!)),
-        EventKind.SignatureDelta => new ContentBlockDeltaEvent(e.Index, new SignatureDelta(e.Text!)),
-        EventKind.OtherDelta => new ContentBlockDeltaEvent(e.Index, (ContentDelta)e.Payload!),
-        EventKind.Ping => PingEvent.Instance,
-        EventKind.MessageStart => new MessageStartEvent(_accumulator.StartMessage),
-        EventKind.BlockStart => new ContentBlockStartEvent(e.Index, (ContentBlock)e.Payload!),
-        EventKind.BlockStop => new ContentBlockStopEvent(e.Index, _accumulator.BuildBlock(e.Index)),
-        EventKind.MessageDelta => new MessageDeltaEvent(_accumulator.StopReason, _accumulator.StopSequence, _accumulator.Usage),
-        EventKind.MessageStop => new MessageStopEvent(_accumulator.Snapshot()),
-        _ => new UnknownStreamEvent(e.Text ?? "", (JsonElement)e.Payload!),
-    };
-
-    private sealed class TextEnumerable(MessageStream owner) : IAsyncEnumerable<string>
-    {
-        public IAsyncEnumerator<string> GetAsyncEnumerator(CancellationToken cancellationToken = default)
-        {
-            owner.ClaimEnumeration();
-            return owner.EnumerateTextAsync(cancellationToken);
-        }
-    }
+    private void ReleaseEnumeration() => Volatile.Write(ref _enumerating, 0);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ClaudeStreaming;
 
 /// <summary>What kind of event the parser read; the hot delta kinds carry their string and nothing else.</summary>
@@ -16,14 +18,24 @@ internal enum EventKind : byte
     Ping,
     Error,
     Unknown,
+
+    /// <summary>An event whose data is empty: it carries nothing, and the SDKs skip it.</summary>
+    Empty,
 }
 
 /// <summary>
 /// One parsed SSE event. A struct, so that a text delta costs only its string: the public event objects are created
-/// only for callers who enumerate events.
+/// only for callers who enumerate events. Each kind fills the one payload member that fits it, so no use casts.
 /// </summary>
 /// <param name="Kind">The kind of event.</param>
 /// <param name="Index">The content block index, or -1.</param>
-/// <param name="Text">The delta's string for the hot delta kinds.</param>
-/// <param name="Payload">The parsed payload for the rarer kinds.</param>
-internal readonly record struct ParsedEvent(EventKind Kind, int Index, string? Text, object? Payload);
+/// <param name="Text">The delta's string for the hot delta kinds; the event's name for <see cref="EventKind.Unknown"/>.</param>
+/// <param name="Json">The data for <c>message_start</c>, <c>message_delta</c>, <c>error</c> and unknown events.</param>
+/// <param name="Block">The block of a <c>content_block_start</c>.</param>
+/// <param name="Delta">The delta of a <c>content_block_delta</c> that is not one of the hot kinds.</param>
+internal readonly record struct ParsedEvent(EventKind Kind, int Index, string? Text, JsonElement Json = default, ContentBlock? Block = null, ContentDelta? Delta = null)
+{
+    public static ParsedEvent Empty { get; } = new(EventKind.Empty, -1, null);
+
+    public bool IsContentDelta => Kind is EventKind.TextDelta or EventKind.InputJsonDelta or EventKind.ThinkingDelta or EventKind.SignatureDelta or EventKind.OtherDelta;
+}

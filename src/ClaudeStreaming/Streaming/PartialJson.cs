@@ -6,12 +6,6 @@ namespace ClaudeStreaming;
 /// <summary>Parses tool input that may have been cut off (for example by <c>max_tokens</c>), keeping every complete member.</summary>
 internal static class PartialJson
 {
-    /// <summary>Parses <paramref name="json"/>; when it is incomplete, parses the longest prefix that ends after a complete value, closed.</summary>
-    /// <param name="json">The joined <c>partial_json</c> fragments.</param>
-    /// <param name="complete"><see langword="false"/> when the text was incomplete and a prefix was used.</param>
-    /// <returns>The parsed input; an empty object when nothing usable arrived.</returns>
-    public static JsonElement Parse(string json, out bool complete) => Parse(Encoding.UTF8.GetBytes(json), out complete);
-
     /// <summary>Parses UTF-8 <paramref name="utf8Json"/>; when it is incomplete, parses the longest prefix that ends after a complete value, closed.</summary>
     /// <param name="utf8Json">The joined <c>partial_json</c> fragments, as UTF-8.</param>
     /// <param name="complete"><see langword="false"/> when the text was incomplete and a prefix was used.</param>
@@ -54,24 +48,29 @@ internal static class PartialJson
     private const int ExpectKey = 0, ExpectColon = 1, ExpectValue = 2, AfterValue = 3;
 
     /// <summary>Cuts the text after its last complete value and appends the closers of the containers then open.</summary>
+    /// <remarks>
+    /// Linear in the length: the containers open at the last safe point are kept as a copy that is updated only from
+    /// the depth where the stack changed since, so <c>[[[[…</c> costs one pass, not one pass per bracket.
+    /// </remarks>
     internal static string? CloseAtLastCompleteValue(string s)
     {
         var containers = new List<char>();
         var states = new List<int>();
+        var safeContainers = new List<char>();
+        int unchangedDepth = 0; // containers[..unchangedDepth] are as they were at the last safe point
         int safeEnd = -1;
-        string safeClosers = "";
         int i = 0;
 
         void MarkSafe(int end)
         {
             safeEnd = end;
-            var closers = new StringBuilder(containers.Count);
-            for (int k = containers.Count - 1; k >= 0; k--)
+            safeContainers.RemoveRange(unchangedDepth, safeContainers.Count - unchangedDepth);
+            for (int k = unchangedDepth; k < containers.Count; k++)
             {
-                closers.Append(containers[k] == '{' ? '}' : ']');
+                safeContainers.Add(containers[k]);
             }
 
-            safeClosers = closers.ToString();
+            unchangedDepth = containers.Count;
         }
 
         void ValueDone()
@@ -191,11 +190,24 @@ internal static class PartialJson
             MarkSafe(i);
         }
 
-        return safeEnd < 0 ? null : string.Concat(s.AsSpan(0, safeEnd), safeClosers);
+        if (safeEnd < 0)
+        {
+            return null;
+        }
+
+        var repaired = new StringBuilder(safeEnd + safeContainers.Count);
+        repaired.Append(s.AsSpan(0, safeEnd));
+        for (int k = safeContainers.Count - 1; k >= 0; k--)
+        {
+            repaired.Append(safeContainers[k] == '{' ? '}' : ']');
+        }
+
+        return repaired.ToString();
 
         void Close()
         {
             containers.RemoveAt(containers.Count - 1);
+            unchangedDepth = Math.Min(unchangedDepth, containers.Count);
             states.RemoveAt(states.Count - 1);
             ValueDone();
             i++;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ClaudeStreaming;
 
@@ -7,20 +8,47 @@ namespace ClaudeStreaming;
 /// Turns one SSE event (its name and its UTF-8 data) into a <see cref="ParsedEvent"/>, straight from the bytes.
 /// </summary>
 /// <remarks>
+/// <para>
 /// <c>content_block_delta</c> is nearly every event of a reply, so it is read with one forward <see cref="Utf8JsonReader"/>
 /// pass that allocates only the delta's string. The rare events go through the source-generated serializer.
+/// </para>
+/// <para>
+/// Strict where the protocol is: an <c>index</c> is a non-negative integer number, a known delta has its string member.
+/// Lenient where the SSE standard is: invalid UTF-8 becomes U+FFFD (WHATWG decodes the stream "UTF-8 decode" with
+/// replacement), and so does a lone surrogate written as a <c>\u</c> escape; events with empty data are skipped.
+/// Anything else that is wrong throws (a <see cref="JsonException"/> or whatever the reader raised); the pump turns it
+/// into a malformed-event <see cref="ClaudeStreamException"/>.
+/// </para>
 /// </remarks>
 internal static class SseEventParser
 {
-    public static ParsedEvent Parse(string eventType, ReadOnlySpan<byte> data) => eventType switch
+    public static ParsedEvent Parse(string eventType, ReadOnlySpan<byte> data)
     {
-        "content_block_delta" => ParseDelta(data),
-        "ping" => new ParsedEvent(EventKind.Ping, -1, null, null),
+        if (data.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            // An event with empty data carries nothing; both official SDKs skip it.
+            return ParsedEvent.Empty;
+        }
+
+        if (eventType == "content_block_delta")
+        {
+            // The hot path: invalid UTF-8 is found (and replaced) only inside the delta's string, where it costs nothing until it occurs.
+            return ParseDelta(data);
+        }
+
+        // WHATWG: the stream is decoded as UTF-8 with replacement; the rare events are checked up front.
+        byte[]? sanitized = Utf8.IsValid(data) ? null : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data));
+        return ParseRare(eventType, sanitized ?? data);
+    }
+
+    private static ParsedEvent ParseRare(string eventType, ReadOnlySpan<byte> data) => eventType switch
+    {
+        "ping" => new ParsedEvent(EventKind.Ping, -1, null),
         "content_block_start" => ParseBlockStart(data),
-        "content_block_stop" => new ParsedEvent(EventKind.BlockStop, ReadIndex(data), null, null),
+        "content_block_stop" => new ParsedEvent(EventKind.BlockStop, ReadIndex(data), null),
         "message_start" => new ParsedEvent(EventKind.MessageStart, -1, null, ParseObject(data)),
         "message_delta" => new ParsedEvent(EventKind.MessageDelta, -1, null, ParseObject(data)),
-        "message_stop" => new ParsedEvent(EventKind.MessageStop, -1, null, null),
+        "message_stop" => new ParsedEvent(EventKind.MessageStop, -1, null),
         // Anthropic: on error, parse data as JSON, falling back to the raw text if it is not JSON.
         "error" => new ParsedEvent(EventKind.Error, -1, null, ParseJsonOrText(data)),
         // WHATWG: an event without an "event:" field is named "message"; the JSON "type" then names it.
@@ -36,15 +64,17 @@ internal static class SseEventParser
         int index = -1;
         bool sawDelta = false;
         EventKind kind = EventKind.OtherDelta;
-        EventKind valueKind = EventKind.OtherDelta;
         string? value = null;
+
+        // Where each candidate string member sits, for a delta whose "type" comes after it (the API sends it first).
+        var pending = default(PendingMembers);
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("index"u8))
             {
                 reader.Read();
-                index = reader.GetInt32();
+                index = ReadIndexValue(ref reader);
             }
             else if (reader.ValueTextEquals("delta"u8))
             {
@@ -55,29 +85,38 @@ internal static class SseEventParser
                     if (reader.ValueTextEquals("type"u8))
                     {
                         reader.Read();
-                        kind = reader.ValueTextEquals("text_delta"u8) ? EventKind.TextDelta
+                        kind = reader.TokenType != JsonTokenType.String ? EventKind.OtherDelta
+                            : reader.ValueTextEquals("text_delta"u8) ? EventKind.TextDelta
                             : reader.ValueTextEquals("input_json_delta"u8) ? EventKind.InputJsonDelta
                             : reader.ValueTextEquals("thinking_delta"u8) ? EventKind.ThinkingDelta
                             : reader.ValueTextEquals("signature_delta"u8) ? EventKind.SignatureDelta
                             : EventKind.OtherDelta;
+                        if (kind != EventKind.OtherDelta && value is null && pending.TryGet(kind, out int start, out int length))
+                        {
+                            value = ReadStringAt(data.Slice(start, length));
+                        }
+
+                        continue;
+                    }
+
+                    // A delta is read by its type: a text_delta takes its "text", whatever other members are present.
+                    EventKind member = reader.ValueTextEquals("text"u8) ? EventKind.TextDelta
+                        : reader.ValueTextEquals("partial_json"u8) ? EventKind.InputJsonDelta
+                        : reader.ValueTextEquals("thinking"u8) ? EventKind.ThinkingDelta
+                        : reader.ValueTextEquals("signature"u8) ? EventKind.SignatureDelta
+                        : EventKind.OtherDelta;
+                    reader.Read();
+                    if (member == EventKind.OtherDelta || reader.TokenType != JsonTokenType.String)
+                    {
+                        reader.Skip();
+                    }
+                    else if (member == kind)
+                    {
+                        value = ReadString(ref reader);
                     }
                     else
                     {
-                        EventKind member = reader.ValueTextEquals("text"u8) ? EventKind.TextDelta
-                            : reader.ValueTextEquals("partial_json"u8) ? EventKind.InputJsonDelta
-                            : reader.ValueTextEquals("thinking"u8) ? EventKind.ThinkingDelta
-                            : reader.ValueTextEquals("signature"u8) ? EventKind.SignatureDelta
-                            : EventKind.OtherDelta;
-                        reader.Read();
-                        if (member != EventKind.OtherDelta && reader.TokenType == JsonTokenType.String)
-                        {
-                            valueKind = member;
-                            value = reader.GetString();
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
+                        pending.Set(member, (int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex));
                     }
                 }
             }
@@ -90,28 +129,47 @@ internal static class SseEventParser
 
         Expect(ref reader, index >= 0, "an \"index\"");
         Expect(ref reader, sawDelta, "a \"delta\"");
-        if (kind != EventKind.OtherDelta && valueKind == kind)
+        if (kind != EventKind.OtherDelta)
         {
-            return new ParsedEvent(kind, index, value, null);
+            Expect(ref reader, value is not null, $"the delta's string member (\"{MemberName(kind)}\")");
+            return new ParsedEvent(kind, index, value);
         }
 
-        // citations_delta, a delta type added after this release, or a known type without its string: keep the JSON.
+        // citations_delta, or a delta type added after this release: keep the JSON.
+        if (!Utf8.IsValid(data))
+        {
+            data = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data));
+        }
+
         using JsonDocument document = JsonDocument.Parse(data.ToArray());
         JsonElement delta = document.RootElement.GetProperty("delta").Clone();
         ContentDelta parsed = delta.TryGetProperty("type", out JsonElement type) && type.ValueEquals("citations_delta")
             && delta.TryGetProperty("citation", out JsonElement citation)
             ? new CitationsDelta(citation.Deserialize(JsonDefaults.Context.Citation) ?? throw new JsonException("citation is null"))
             : new UnknownContentDelta(delta);
-        return new ParsedEvent(EventKind.OtherDelta, index, null, parsed);
+        return new ParsedEvent(EventKind.OtherDelta, index, null, Delta: parsed);
     }
+
+    private static string MemberName(EventKind kind) => kind switch
+    {
+        EventKind.TextDelta => "text",
+        EventKind.InputJsonDelta => "partial_json",
+        EventKind.ThinkingDelta => "thinking",
+        _ => "signature",
+    };
 
     private static ParsedEvent ParseBlockStart(ReadOnlySpan<byte> data)
     {
         JsonElement root = ParseObject(data);
-        int index = root.TryGetProperty("index", out JsonElement i) ? i.GetInt32() : throw new JsonException("Expected an \"index\".");
+        int index = root.TryGetProperty("index", out JsonElement i) ? IndexOf(i) : throw new JsonException("Expected an \"index\".");
         JsonElement block = root.TryGetProperty("content_block", out JsonElement b) ? b : throw new JsonException("Expected a \"content_block\".");
-        return new ParsedEvent(EventKind.BlockStart, index, null, ContentBlockConverter.FromElement(block));
+        return new ParsedEvent(EventKind.BlockStart, index, null, Block: ContentBlockConverter.FromElement(block));
     }
+
+    private static int IndexOf(JsonElement index) =>
+        index.ValueKind == JsonValueKind.Number && index.TryGetInt32(out int value) && value >= 0
+            ? value
+            : throw new JsonException($"Expected \"index\" to be a non-negative integer, not {Excerpt(index.GetRawText())}.");
 
     private static int ReadIndex(ReadOnlySpan<byte> data)
     {
@@ -124,7 +182,7 @@ internal static class SseEventParser
             reader.Read();
             if (isIndex)
             {
-                index = reader.GetInt32();
+                index = ReadIndexValue(ref reader);
             }
             else
             {
@@ -134,6 +192,36 @@ internal static class SseEventParser
 
         Expect(ref reader, index >= 0, "an \"index\"");
         return index;
+    }
+
+    /// <summary>Reads an index: a JSON number that is a non-negative 32-bit integer (not "0", 0.5, -1 or 4294967296).</summary>
+    private static int ReadIndexValue(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int index) && index >= 0,
+            "\"index\" to be a non-negative integer");
+        return reader.GetInt32();
+    }
+
+    /// <summary>Reads the string token the reader is on; invalid UTF-8 and lone surrogate escapes become U+FFFD instead of throwing.</summary>
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Rare: the bytes were not valid UTF-8, or a \u escape was half a surrogate pair.
+            return JsonStringDecoder.DecodeLenient(reader.ValueSpan, reader.ValueIsEscaped);
+        }
+    }
+
+    /// <summary>Reads the one JSON string token in <paramref name="token"/> (its quotes included).</summary>
+    private static string ReadStringAt(ReadOnlySpan<byte> token)
+    {
+        var reader = new Utf8JsonReader(token);
+        reader.Read();
+        return ReadString(ref reader);
     }
 
     private static string? ReadType(ReadOnlySpan<byte> data)
@@ -169,11 +257,44 @@ internal static class SseEventParser
         }
     }
 
+    private static string Excerpt(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+
     private static void Expect(ref Utf8JsonReader reader, bool condition, string what)
     {
         if (!condition)
         {
             throw new JsonException($"Expected {what} (at byte {reader.BytesConsumed}).");
+        }
+    }
+
+    /// <summary>Positions of the string members of a delta seen before its <c>type</c>.</summary>
+    private struct PendingMembers
+    {
+        private int _text, _textLength, _json, _jsonLength, _thinking, _thinkingLength, _signature, _signatureLength;
+
+        public void Set(EventKind member, int start, int length)
+        {
+            // Stored as start + 1 so that the default (0) means "not seen".
+            switch (member)
+            {
+                case EventKind.TextDelta: (_text, _textLength) = (start + 1, length); break;
+                case EventKind.InputJsonDelta: (_json, _jsonLength) = (start + 1, length); break;
+                case EventKind.ThinkingDelta: (_thinking, _thinkingLength) = (start + 1, length); break;
+                default: (_signature, _signatureLength) = (start + 1, length); break;
+            }
+        }
+
+        public readonly bool TryGet(EventKind kind, out int start, out int length)
+        {
+            (start, length) = kind switch
+            {
+                EventKind.TextDelta => (_text, _textLength),
+                EventKind.InputJsonDelta => (_json, _jsonLength),
+                EventKind.ThinkingDelta => (_thinking, _thinkingLength),
+                _ => (_signature, _signatureLength),
+            };
+            start--;
+            return start >= 0;
         }
     }
 }

@@ -134,7 +134,7 @@ public sealed class MessageStreamTests
     }
 
     [Fact]
-    public async Task SecondEnumeration_Throws()
+    public async Task Enumeration_AfterTheEnd_Throws()
     {
         var (server, client) = await StartAsync(FakeReply.Text("once"));
         await using var _ = server;
@@ -144,27 +144,71 @@ public sealed class MessageStreamTests
         }
 
         var ex = Assert.Throws<InvalidOperationException>(() => stream.GetAsyncEnumerator());
-        Assert.Contains("only once", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("already read to its end", ex.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => stream.TextStream.GetAsyncEnumerator());
     }
 
     [Fact]
-    public async Task BreakingOutOfLoop_ReleasesResponseAtOnce()
+    public async Task BreakingOutOfLoop_Pauses_LaterEnumerationAndFinalMessageGoOn()
     {
-        var (server, client) = await StartAsync(FakeReply.Create().Text(string.Join(' ', Enumerable.Repeat("word", 200))).Pace(TimeSpan.FromMilliseconds(20)));
+        var (server, client) = await StartAsync(FakeReply.Create().TextDeltas("one ", "two ", "three ", "four"));
         await using var _ = server;
-        MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
+        await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
 
+        var pieces = new List<string>();
         await foreach (string piece in stream.TextStream)
         {
+            pieces.Add(piece);
             break;
         }
 
-        Task aborted = server.Requests[0].Aborted;
-        Assert.Same(aborted, await Task.WhenAny(aborted, Task.Delay(TimeSpan.FromSeconds(5))));
-        Assert.False(server.Requests[0].CompletedNormally);
-        Assert.Equal("word", stream.CurrentMessage.GetText());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => stream.GetFinalMessageAsync());
+        Assert.Equal("one ", stream.CurrentMessage.GetText());
+        await foreach (string piece in stream.TextStream)
+        {
+            pieces.Add(piece);
+            break;
+        }
+
+        await foreach (StreamEvent e in stream)
+        {
+            if (e is ContentBlockDeltaEvent { Delta: TextDelta t })
+            {
+                pieces.Add(t.Text);
+                break;
+            }
+        }
+
+        Message final = await stream.GetFinalMessageAsync();
+        Assert.Equal(["one ", "two ", "three "], pieces);
+        Assert.Equal("one two three four", final.GetText());
+        await server.Requests[0].Finished.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(server.Requests[0].CompletedNormally);
+    }
+
+    [Fact]
+    public async Task ConcurrentSecondEnumeration_Throws_AndAfterAFaultRethrowsTheFault()
+    {
+        var (server, client) = await StartAsync(FakeReply.Create().TextDeltas("a", "b", "c").ErrorEventAfterDeltas(2, "overloaded_error", "busy"));
+        await using var _ = server;
+        await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
+
+        await using IAsyncEnumerator<string> first = stream.TextStream.GetAsyncEnumerator();
+        Assert.True(await first.MoveNextAsync());
+        var concurrent = Assert.Throws<InvalidOperationException>(() => stream.GetAsyncEnumerator());
+        Assert.Contains("already being enumerated", concurrent.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => stream.TextStream.GetAsyncEnumerator());
+
+        var fault = await Assert.ThrowsAsync<ClaudeOverloadedException>(async () =>
+        {
+            while (await first.MoveNextAsync())
+            {
+            }
+        });
+        await first.DisposeAsync();
+
+        await using IAsyncEnumerator<StreamEvent> later = stream.GetAsyncEnumerator();
+        Assert.Same(fault, await Assert.ThrowsAsync<ClaudeOverloadedException>(async () => await later.MoveNextAsync()));
+        Assert.Same(fault, await Assert.ThrowsAsync<ClaudeOverloadedException>(() => stream.GetFinalMessageAsync()));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class PartialJsonTests
     [InlineData("""not json""", """{}""")]
     public void Parse_IncompleteInput_KeepsCompleteMembers(string input, string expected)
     {
-        JsonElement parsed = PartialJson.Parse(input, out bool complete);
+        JsonElement parsed = PartialJson.Parse(System.Text.Encoding.UTF8.GetBytes(input), out bool complete);
 
         Assert.False(complete);
         Assert.True(JsonElement.DeepEquals(JsonElement.Parse(expected), parsed), parsed.GetRawText());
@@ -25,7 +25,7 @@ public sealed class PartialJsonTests
     [InlineData("""{"x":[1,{"y":null}]}""", """{"x":[1,{"y":null}]}""")]
     public void Parse_CompleteOrEmptyInput_IsExact(string input, string expected)
     {
-        JsonElement parsed = PartialJson.Parse(input, out bool complete);
+        JsonElement parsed = PartialJson.Parse(System.Text.Encoding.UTF8.GetBytes(input), out bool complete);
 
         Assert.True(complete);
         Assert.True(JsonElement.DeepEquals(JsonElement.Parse(expected), parsed));

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ClaudeStreaming;
 
 /// <summary>
@@ -83,6 +85,50 @@ internal sealed class ResponseBodyStream : Stream
             {
                 Volatile.Write(ref _readStartedAt, 0);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the body to its end so that HTTP/1.1 can return the connection to the pool, giving up after
+    /// <paramref name="maxBytes"/> bytes or <paramref name="maxWait"/>; never throws.
+    /// </summary>
+    /// <returns><see langword="true"/> when the end of the body was reached.</returns>
+    /// <remarks>No timer is created when the end is already buffered, the usual case: the terminator follows message_stop at once.</remarks>
+    public async ValueTask<bool> DrainAsync(int maxBytes, TimeSpan maxWait)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024);
+        ITimer? timer = null;
+        try
+        {
+            int total = 0;
+            while (total <= maxBytes)
+            {
+                ValueTask<int> read = _inner.ReadAsync(buffer, _readCancellation.Token);
+                if (!read.IsCompleted && timer is null)
+                {
+                    timer = _timeProvider.CreateTimer(static s => ((ResponseBodyStream)s!).TryCancel(), this, maxWait, Timeout.InfiniteTimeSpan);
+                }
+
+                int n = await read.ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return true;
+                }
+
+                total += n;
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException or InvalidDataException or InvalidOperationException)
+        {
+            // A body that failed after message_stop loses nothing: the connection is closed instead of pooled.
+            return false;
+        }
+        finally
+        {
+            timer?.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
