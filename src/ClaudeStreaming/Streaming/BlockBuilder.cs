@@ -102,7 +102,8 @@ internal sealed class BlockBuilder(ContentBlock start)
             return _start is ToolCallBlock tool ? tool.Input : JsonDefaults.EmptyObject;
         }
 
-        return PartialJson.Parse(json, out complete);
+        // Tool input is JSON inside a JSON string; a lone surrogate escape in it would throw when the input is written.
+        return PartialJson.Parse(SseEventParser.Sanitize(json), out complete);
     }
 
     private static JsonElement ReplaceMember(JsonElement obj, string name, JsonElement value)

@@ -233,7 +233,7 @@ internal sealed class MessageAccumulator
             MergeUsage(usage);
         }
 
-        _usageCache = null;
+        _usageCache = BuildUsage(); // built now, so that a bad count is this event's failure
         if (_start.StopReason is { } stopReason)
         {
             _stopReason = stopReason;
@@ -273,7 +273,7 @@ internal sealed class MessageAccumulator
         if (root.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
         {
             MergeUsage(usage);
-            _usageCache = null;
+            _usageCache = BuildUsage(); // built now, so that a bad count is this event's failure
         }
     }
 

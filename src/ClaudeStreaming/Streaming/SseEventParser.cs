@@ -36,9 +36,78 @@ internal static class SseEventParser
             return ParseDelta(data);
         }
 
-        // WHATWG: the stream is decoded as UTF-8 with replacement; the rare events are checked up front.
-        byte[]? sanitized = Utf8.IsValid(data) ? null : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data));
-        return ParseRare(eventType, sanitized ?? data);
+        return ParseRare(eventType, Sanitize(data));
+    }
+
+    /// <summary>
+    /// WHATWG: the stream is decoded as UTF-8 with replacement. The rare events are checked up front, and a lone surrogate
+    /// written as a <c>\u</c> escape becomes <c>\uFFFD</c> too (kept as JSON, it would throw wherever it is written later).
+    /// </summary>
+    internal static ReadOnlySpan<byte> Sanitize(ReadOnlySpan<byte> data)
+    {
+        byte[]? copy = Utf8.IsValid(data) ? null : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data));
+        ReadOnlySpan<byte> text = copy ?? data;
+        if (text.IndexOf("\\u"u8) < 0)
+        {
+            return text;
+        }
+
+        for (int i = 0; i < text.Length - 1; i++)
+        {
+            if (text[i] != (byte)'\\')
+            {
+                continue;
+            }
+
+            if (text[i + 1] != (byte)'u' || !TryEscapedUnit(text, i, out char unit))
+            {
+                i++; // \" \\ \n ...: skip the escaped character
+                continue;
+            }
+
+            bool pairs = char.IsHighSurrogate(unit) && TryEscapedUnit(text, i + 6, out char low) && char.IsLowSurrogate(low);
+            if (pairs)
+            {
+                i += 11;
+            }
+            else if (char.IsSurrogate(unit))
+            {
+                copy ??= text.ToArray();
+                "\\uFFFD"u8.CopyTo(copy.AsSpan(i));
+                text = copy;
+                i += 5;
+            }
+            else
+            {
+                i += 5;
+            }
+        }
+
+        return text;
+    }
+
+    private static bool TryEscapedUnit(ReadOnlySpan<byte> text, int at, out char unit)
+    {
+        unit = '\0';
+        if (at + 6 > text.Length || text[at] != (byte)'\\' || text[at + 1] != (byte)'u')
+        {
+            return false;
+        }
+
+        int value = 0;
+        foreach (byte b in text.Slice(at + 2, 4))
+        {
+            int digit = b is >= (byte)'0' and <= (byte)'9' ? b - '0' : (b | 0x20) is >= 'a' and <= 'f' ? (b | 0x20) - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | digit;
+        }
+
+        unit = (char)value;
+        return true;
     }
 
     private static ParsedEvent ParseRare(string eventType, ReadOnlySpan<byte> data) => eventType switch
@@ -136,10 +205,7 @@ internal static class SseEventParser
         }
 
         // citations_delta, or a delta type added after this release: keep the JSON.
-        if (!Utf8.IsValid(data))
-        {
-            data = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(data));
-        }
+        data = Sanitize(data);
 
         using JsonDocument document = JsonDocument.Parse(data.ToArray());
         JsonElement delta = document.RootElement.GetProperty("delta").Clone();
