@@ -1,13 +1,9 @@
-using System.Text;
-
 namespace ClaudeStreaming;
 
 /// <summary>The Messages API: stream a reply, or create one and get the whole message.</summary>
 /// <remarks>Thread-safe; get it from <see cref="ClaudeClient.Messages"/>. Its methods are virtual so callers can mock it.</remarks>
 public class MessagesClient
 {
-    private const int MaxErrorBodyChars = 64 * 1024;
-
     private readonly MessagesRequestSender? _sender;
     private readonly ClientSettings? _settings;
 
@@ -51,10 +47,22 @@ public class MessagesClient
             {
                 if (!RetryRules.IsSuccess(response.StatusCode))
                 {
-                    throw await ReadErrorAsync(response, settings, cancellationToken).ConfigureAwait(false);
+                    throw await ErrorResponseReader.ReadAsync(response, settings, cancellationToken).ConfigureAwait(false);
                 }
 
-                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                Stream body;
+                try
+                {
+                    body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
+                {
+                    throw new ClaudeConnectionException(
+                        $"The response from {settings.MessagesUri.Authority} failed before its body began: {Redaction.Bounded(ex.Message, settings.Secret, ErrorBody.MaxRawLength)}",
+                        Redaction.Exception(ex, settings.Secret))
+                    { RequestId = ErrorMapping.RequestId(response, settings.Secret) };
+                }
+
                 return new MessageStream(response, body, settings.StreamIdleTimeout, settings.TimeProvider, settings.Secret, cancellationToken);
             }
             catch
@@ -86,27 +94,5 @@ public class MessagesClient
         {
             stream.Dispose();
         }
-    }
-
-    private static async Task<ClaudeApiException> ReadErrorAsync(HttpResponseMessage response, ClientSettings settings, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            // Bounded: an error page from a proxy can be large, and only its start is useful.
-            using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            char[] buffer = new char[MaxErrorBodyChars];
-            int read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-            text = new string(buffer, 0, read);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            text = "";
-        }
-
-        ErrorBody body = ErrorBody.FromText(text, settings.Secret);
-        string? requestId = response.Headers.TryGetValues("request-id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : body.RequestId;
-        return ErrorMapping.Create(response.StatusCode, body, requestId, isStreamError: false, RetryRules.ServerDelay(response.Headers), partial: null);
     }
 }
