@@ -11,9 +11,9 @@ internal static class Redaction
 {
     public const string Marker = "[redacted]";
 
-    /// <summary>Replaces every occurrence of <paramref name="secret"/> in <paramref name="text"/>.</summary>
+    /// <summary>Replaces every occurrence of <paramref name="secret"/> in <paramref name="text"/>, in any letter case (a host name or a header may have been lower-cased on the way).</summary>
     public static string Text(string text, string? secret) =>
-        string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(text) ? text : text.Replace(secret, Marker, StringComparison.Ordinal);
+        string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(text) ? text : text.Replace(secret, Marker, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Redacts, then truncates to <paramref name="maxLength"/> characters (an ellipsis marks the cut).</summary>
     public static string Bounded(string text, string? secret, int maxLength)
@@ -76,7 +76,7 @@ internal static class Redaction
             {
                 foreach (string value in header.Value)
                 {
-                    if (value.Contains(secret, StringComparison.Ordinal))
+                    if (value.Contains(secret, StringComparison.OrdinalIgnoreCase))
                     {
                         (dirty ??= []).Add((header.Key, header.Value.Select(v => Text(v, secret)).ToArray()));
                         break;
@@ -101,7 +101,7 @@ internal static class Redaction
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e.Message.Contains(secret, StringComparison.Ordinal))
+            if (e.Message.Contains(secret, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
