@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace ClaudeStreaming;
@@ -61,18 +61,43 @@ internal static class ErrorResponseReader
 
     private static ClaudeApiException Redirect(HttpResponseMessage response, ClientSettings settings)
     {
-        Uri? location = response.Headers.Location;
-        if (location is not null && !location.IsAbsoluteUri)
-        {
-            location = new Uri(settings.MessagesUri, location);
-        }
-
-        string target = location is null ? "(no Location header)" : Redaction.Bounded(location.Authority, settings.Secret, ErrorBody.MaxTypeLength);
+        string target = LocationAuthority(response, settings) is { } authority
+            ? Redaction.Bounded(authority, settings.Secret, ErrorBody.MaxTypeLength)
+            : "(no Location header)";
         var body = new ErrorBody(
             default,
             $"Redirect to {target} refused: the Messages API never redirects, and following one could send the API key to another host. Check BaseAddress.",
             null);
         return ErrorMapping.Create(response.StatusCode, body, ErrorMapping.RequestId(response, settings.Secret), isStreamError: false, retryAfter: null, partial: null);
+    }
+
+    /// <summary>
+    /// The host (and port) a redirect names. Read from the raw header: one that echoed the key has been scrubbed to
+    /// <c>[redacted]</c> and no longer parses as a URI, yet its host should still be named.
+    /// </summary>
+    private static string? LocationAuthority(HttpResponseMessage response, ClientSettings settings)
+    {
+        if (!response.Headers.NonValidated.TryGetValues("Location", out HeaderStringValues values) || values.Count == 0)
+        {
+            return null;
+        }
+
+        string raw = values.First().Trim();
+        if (Uri.TryCreate(raw, UriKind.Absolute, out Uri? absolute))
+        {
+            return absolute.Authority;
+        }
+
+        int scheme = raw.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            // A relative Location stays on the same host.
+            return settings.MessagesUri.Authority;
+        }
+
+        string rest = raw[(scheme + 3)..];
+        int end = rest.IndexOfAny(['/', '?', '#']);
+        return end < 0 ? rest : rest[..end];
     }
 
     private static string Decode(byte[] buffer, int count) => Encoding.UTF8.GetString(buffer, 0, count);
