@@ -23,8 +23,15 @@ public class MessagesClient
     /// <param name="cancellationToken">Cancels the request and, later, the reading of the stream.</param>
     /// <returns>The stream; dispose it (<c>await using</c>) to release the connection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ClaudeApiException">The API answered with an error status (a subclass per status, e.g. <see cref="ClaudeRateLimitException"/>).</exception>
-    /// <exception cref="ClaudeConnectionException">No response arrived, after every retry.</exception>
+    /// <exception cref="ClaudeApiException">
+    /// The API answered with an error status (a subclass per status, e.g. <see cref="ClaudeRateLimitException"/>), or with
+    /// a redirect (3xx), which is never followed: the message names the status and the <c>Location</c> host.
+    /// </exception>
+    /// <exception cref="ClaudeConnectionException">
+    /// No response arrived, after every retry (<see cref="ClaudeConnectionException.IsTimeout"/> when an attempt's
+    /// timeout or a supplied <see cref="HttpClient"/>'s own timeout fired); or an error response's body could not be read
+    /// (corrupt compression, connection lost); or a supplied client's handler followed a redirect to another host.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
     /// Failures before the response begins are retried (see <see cref="ClaudeClientOptions.MaxRetries"/>); once the

@@ -107,12 +107,28 @@ public sealed class FailEarlyTests
     }
 
     [Fact]
-    public void AddClaudeClientFromConfiguration_CommaSeparatedBetas_AndABadNumber_NamesThePathNotTheValue()
+    public void AddClaudeClientFromConfiguration_CommaSeparatedBetas_AreSplit()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Claude:ApiKey"] = TestClients.ApiKey,
             ["Claude:Betas"] = "a-1, b-2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddClaudeClient(configuration.GetSection("Claude"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        ClaudeClientOptions options = provider.GetRequiredService<IOptions<ClaudeClientOptions>>().Value;
+
+        Assert.Equal(["a-1", "b-2"], options.Betas);
+    }
+
+    [Fact]
+    public void AddClaudeClientFromConfiguration_ABadNumber_NamesThePathNotTheValue()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Claude:ApiKey"] = TestClients.ApiKey,
             ["Claude:MaxRetries"] = "many",
         }).Build();
         var services = new ServiceCollection();
