@@ -68,18 +68,73 @@ public static class ClaudeServiceCollectionExtensions
         return Register(services, options);
     }
 
-    private static IHttpClientBuilder Register(IServiceCollection services, OptionsBuilder<ClaudeClientOptions> options)
+    /// <summary>
+    /// Registers a keyed <see cref="ClaudeClient"/> named <paramref name="name"/>, for an app that talks to more than one
+    /// Claude endpoint (inject it with <c>[FromKeyedServices("name")]</c>); each name has its own options and HTTP client.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The service key, also the name of the options (<c>IOptionsMonitor&lt;ClaudeClientOptions&gt;.Get(name)</c>).</param>
+    /// <param name="configure">Sets the options; the key defaults to <c>ANTHROPIC_API_KEY</c>.</param>
+    /// <returns>The HTTP client builder of this name's client, to add handlers.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="name"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <remarks>Validated, and set up, as for <see cref="AddClaudeClient(IServiceCollection, Action{ClaudeClientOptions}?)"/>.</remarks>
+    public static IHttpClientBuilder AddKeyedClaudeClient(this IServiceCollection services, string name, Action<ClaudeClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        return RegisterKeyed(services, name, services.AddOptions<ClaudeClientOptions>(name).Configure(configure));
+    }
+
+    /// <summary>Registers a keyed <see cref="ClaudeClient"/> named <paramref name="name"/>, with its options bound from configuration.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The service key, also the name of the options.</param>
+    /// <param name="configuration">The section to bind, with the keys of <see cref="AddClaudeClient(IServiceCollection, IConfiguration)"/>.</param>
+    /// <returns>The HTTP client builder of this name's client, to add handlers.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="name"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    public static IHttpClientBuilder AddKeyedClaudeClient(this IServiceCollection services, string name, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return RegisterKeyed(services, name, services.AddOptions<ClaudeClientOptions>(name).Configure(o => ClaudeClientOptionsBinder.Bind(configuration, o)));
+    }
+
+    /// <summary>The options name behind the factory client <paramref name="httpClientName"/>, or <see langword="null"/> if it is not one of ours.</summary>
+    internal static string? OptionsNameOf(string? httpClientName) =>
+        httpClientName == HttpClientName ? Options.DefaultName
+        : httpClientName is not null && httpClientName.StartsWith(KeyedPrefix, StringComparison.Ordinal) ? httpClientName[KeyedPrefix.Length..]
+        : null;
+
+    private const string KeyedPrefix = HttpClientName + ":";
+
+    private static IHttpClientBuilder Register(IServiceCollection services, OptionsBuilder<ClaudeClientOptions> options) =>
+        ConfigureHttpClient(services, options, HttpClientName)
+            .AddTypedClient(static (http, provider) => new ClaudeClient(http, provider.GetRequiredService<IOptionsMonitor<ClaudeClientOptions>>().CurrentValue));
+
+    private static IHttpClientBuilder RegisterKeyed(IServiceCollection services, string name, OptionsBuilder<ClaudeClientOptions> options)
+    {
+        string httpClientName = KeyedPrefix + name;
+        IHttpClientBuilder builder = ConfigureHttpClient(services, options, httpClientName);
+        services.AddKeyedTransient(name, (provider, _) => new ClaudeClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName),
+            provider.GetRequiredService<IOptionsMonitor<ClaudeClientOptions>>().Get(name)));
+        return builder;
+    }
+
+    private static IHttpClientBuilder ConfigureHttpClient(IServiceCollection services, OptionsBuilder<ClaudeClientOptions> options, string httpClientName)
     {
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeClientOptions>, ClaudeClientOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ClaudeHandlerFilter>());
 
         return services
-            .AddHttpClient(HttpClientName, static http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpClient(httpClientName, static http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(RedirectGuard.CreatePrimaryHandler)
             // The handler's PooledConnectionLifetime already follows DNS changes; the factory's rotation would only add churn.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RedactLoggedHeaders(["x-api-key", "authorization"])
-            .AddTypedClient(static (http, provider) => new ClaudeClient(http, provider.GetRequiredService<IOptionsMonitor<ClaudeClientOptions>>().CurrentValue));
+            .RedactLoggedHeaders(["x-api-key", "authorization"]);
     }
 }

@@ -13,7 +13,7 @@ internal sealed class ClaudeHandlerFilter(IOptionsMonitor<ClaudeClientOptions> o
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
         next(builder);
-        if (builder.Name != ClaudeServiceCollectionExtensions.HttpClientName)
+        if (ClaudeServiceCollectionExtensions.OptionsNameOf(builder.Name) is not { } optionsName)
         {
             return;
         }
@@ -21,6 +21,6 @@ internal sealed class ClaudeHandlerFilter(IOptionsMonitor<ClaudeClientOptions> o
         // A handler that cannot be switched off is left as it is: ClaudeClient's constructor then refuses it if it can
         // tell that it follows redirects, and fails any call whose reply came from another host.
         RedirectGuard.TryDisableRedirects(builder.PrimaryHandler);
-        builder.PrimaryHandler = new CredentialScrubbingHandler(builder.PrimaryHandler, ClientSettings.ResolveSecret(options.CurrentValue));
+        builder.PrimaryHandler = new CredentialScrubbingHandler(builder.PrimaryHandler, ClientSettings.ResolveSecret(options.Get(optionsName)));
     };
 }
