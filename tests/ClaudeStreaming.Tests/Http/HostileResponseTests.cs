@@ -47,7 +47,7 @@ public sealed class HostileResponseTests
         });
         using var client = new ClaudeClient(new ClaudeClientOptions
         {
-            ApiKey = TestClients.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 0, Timeout = TimeSpan.FromMilliseconds(700),
+            ApiKey = TestClients.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 0, Timeout = TimeSpan.FromSeconds(2),
         });
 
         var ex = await Assert.ThrowsAsync<ClaudeInternalServerException>(() => client.Messages.StreamAsync(TestClients.Request())).WaitAsync(TimeSpan.FromSeconds(30));
