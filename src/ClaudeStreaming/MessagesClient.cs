@@ -1,13 +1,9 @@
-using System.Text;
-
 namespace ClaudeStreaming;
 
 /// <summary>The Messages API: stream a reply, or create one and get the whole message.</summary>
 /// <remarks>Thread-safe; get it from <see cref="ClaudeClient.Messages"/>. To test code that uses it, serve it from <c>ClaudeStreaming.Testing</c>'s fake Messages API (in memory or on loopback) rather than mocking it.</remarks>
 public sealed class MessagesClient
 {
-    private const int MaxErrorBodyChars = 64 * 1024;
-
     private readonly MessagesRequestSender _sender;
     private readonly ClientSettings _settings;
 
@@ -22,8 +18,15 @@ public sealed class MessagesClient
     /// <param name="cancellationToken">Cancels the request and, later, the reading of the stream.</param>
     /// <returns>The stream; dispose it (<c>await using</c>) to release the connection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ClaudeApiException">The API answered with an error status (a subclass per status, e.g. <see cref="ClaudeRateLimitException"/>).</exception>
-    /// <exception cref="ClaudeConnectionException">No response arrived, after every retry.</exception>
+    /// <exception cref="ClaudeApiException">
+    /// The API answered with an error status (a subclass per status, e.g. <see cref="ClaudeRateLimitException"/>), or with
+    /// a redirect (3xx), which is never followed: the message names the status and the <c>Location</c> host.
+    /// </exception>
+    /// <exception cref="ClaudeConnectionException">
+    /// No response arrived, after every retry (<see cref="ClaudeConnectionException.IsTimeout"/> when an attempt's
+    /// timeout or a supplied <see cref="HttpClient"/>'s own timeout fired); or an error response's body could not be read
+    /// (corrupt compression, connection lost); or a supplied client's handler followed a redirect to another host.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
     /// Failures before the response begins are retried (see <see cref="ClaudeClientOptions.MaxRetries"/>); once the
@@ -41,10 +44,22 @@ public sealed class MessagesClient
             {
                 if (!RetryRules.IsSuccess(response.StatusCode))
                 {
-                    throw await ReadErrorAsync(response, settings, cancellationToken).ConfigureAwait(false);
+                    throw await ErrorResponseReader.ReadAsync(response, settings, cancellationToken).ConfigureAwait(false);
                 }
 
-                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                Stream body;
+                try
+                {
+                    body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
+                {
+                    throw new ClaudeConnectionException(
+                        $"The response from {settings.MessagesUri.Authority} failed before its body began: {Redaction.Bounded(ex.Message, settings.Secret, ErrorBody.MaxRawLength)}",
+                        Redaction.Exception(ex, settings.Secret))
+                    { RequestId = ErrorMapping.RequestId(response, settings.Secret) };
+                }
+
                 return new MessageStream(response, body, settings.StreamIdleTimeout, settings.TimeProvider, settings.Secret, cancellationToken);
             }
             catch
@@ -76,27 +91,5 @@ public sealed class MessagesClient
         {
             stream.Dispose();
         }
-    }
-
-    private static async Task<ClaudeApiException> ReadErrorAsync(HttpResponseMessage response, ClientSettings settings, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            // Bounded: an error page from a proxy can be large, and only its start is useful.
-            using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            char[] buffer = new char[MaxErrorBodyChars];
-            int read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-            text = new string(buffer, 0, read);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            text = "";
-        }
-
-        ErrorBody body = ErrorBody.FromText(text, settings.Secret);
-        string? requestId = response.Headers.TryGetValues("request-id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : body.RequestId;
-        return ErrorMapping.Create(response.StatusCode, body, requestId, isStreamError: false, RetryRules.ServerDelay(response.Headers), partial: null);
     }
 }

@@ -3,9 +3,13 @@ using System.Text.Json;
 namespace ClaudeStreaming;
 
 /// <summary>The API's error object (<c>{"type":"error","error":{"type":…,"message":…},"request_id":…}</c>), or raw text when a proxy sent something else.</summary>
+/// <remarks>Every string in it is already redacted (<see cref="Redaction"/>) and then bounded: it comes from the server, which may echo the key.</remarks>
 internal sealed record ErrorBody(ApiErrorType Type, string Message, string? RequestId)
 {
-    private const int MaxRawLength = 500;
+    public const int MaxRawLength = 500;
+    public const int MaxMessageLength = 4096;
+    public const int MaxTypeLength = 100;
+    public const int MaxRequestIdLength = 200;
 
     public static ErrorBody From(JsonElement data, string? apiKey)
     {
@@ -17,12 +21,16 @@ internal sealed record ErrorBody(ApiErrorType Type, string Message, string? Requ
             string? requestId = data.TryGetProperty("request_id", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             if (type is not null || message is not null)
             {
-                return new ErrorBody(new ApiErrorType(type is "error" ? "" : type ?? ""), Redact(message ?? "(no message)", apiKey), requestId);
+                string safeType = type is null or "error" ? "" : Redaction.Bounded(type, apiKey, MaxTypeLength);
+                return new ErrorBody(
+                    new ApiErrorType(safeType),
+                    Redaction.Bounded(message ?? "(no message)", apiKey, MaxMessageLength),
+                    Redaction.BoundedOrNull(requestId, apiKey, MaxRequestIdLength));
             }
         }
 
         string raw = data.ValueKind == JsonValueKind.String ? data.GetString()! : data.GetRawText();
-        return new ErrorBody(default, Redact(Truncate(raw), apiKey), null);
+        return new ErrorBody(default, Redaction.Bounded(raw, apiKey, MaxRawLength), null);
     }
 
     public static ErrorBody FromText(string body, string? apiKey)
@@ -38,13 +46,7 @@ internal sealed record ErrorBody(ApiErrorType Type, string Message, string? Requ
         }
         catch (JsonException)
         {
-            return new ErrorBody(default, Redact(Truncate(body.Trim()), apiKey), null);
+            return new ErrorBody(default, Redaction.Bounded(body.Trim(), apiKey, MaxRawLength), null);
         }
     }
-
-    private static string Truncate(string text) => text.Length <= MaxRawLength ? text : string.Concat(text.AsSpan(0, MaxRawLength), "…");
-
-    /// <summary>A proxy may echo request headers in its error page; the key must never reach an exception message.</summary>
-    internal static string Redact(string text, string? secret) =>
-        string.IsNullOrEmpty(secret) ? text : text.Replace(secret, "[redacted]", StringComparison.Ordinal);
 }

@@ -21,6 +21,14 @@ internal sealed class MessagesRequestSender
 
     public MessagesRequestSender(HttpClient httpClient, ClientSettings settings)
     {
+        if (RedirectGuard.FollowsRedirects(httpClient) == true)
+        {
+            throw new ArgumentException(
+                "The HttpClient's handler follows redirects, which would carry the API key to any host a redirect names (.NET strips only Authorization, not x-api-key). " +
+                "Create it with new SocketsHttpHandler { AllowAutoRedirect = false }, or use the ClaudeClient constructor without an HttpClient, or AddClaudeClient.",
+                nameof(httpClient));
+        }
+
         _httpClient = httpClient;
         _settings = settings;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.TimeProvider };
@@ -31,12 +39,12 @@ internal sealed class MessagesRequestSender
                 MaxRetryAttempts = settings.MaxRetries,
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
                 {
-                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Exception: HttpRequestException or TimeoutRejectedException or HttpClientTimeoutException } => true,
                     { Exception: not null } => false,
                     { Result: { } response } => !RetryRules.IsSuccess(response.StatusCode) && RetryRules.ShouldRetry(response),
                     _ => false,
                 }),
-                DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(RetryRules.Delay(args.AttemptNumber, args.Outcome.Result)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryRules.Delay(args.AttemptNumber, args.Outcome.Result, settings.TimeProvider)),
             });
         }
 
@@ -50,14 +58,28 @@ internal sealed class MessagesRequestSender
 
     public async Task<HttpResponseMessage> SendAsync(MessageRequest request, CancellationToken cancellationToken)
     {
+        HttpResponseMessage response;
         try
         {
-            return await _pipeline.ExecuteAsync(
+            response = await _pipeline.ExecuteAsync(
                 static async (state, token) =>
                 {
                     (MessagesRequestSender self, MessageRequest body) = state;
                     using HttpRequestMessage message = self.CreateRequest(body);
-                    return await self._httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await self._httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException ex) when (!token.IsCancellationRequested && ex.InnerException is TimeoutException)
+                    {
+                        // No token of ours was canceled: the supplied HttpClient's own Timeout fired.
+                        throw new HttpClientTimeoutException(self._httpClient.Timeout, ex);
+                    }
+
+                    // Before anything (a log, the app through MessageStream.ResponseHeaders, an exception) sees the headers.
+                    Redaction.ScrubHeaders(response, self._settings.Secret);
+                    return response;
                 },
                 (this, request),
                 cancellationToken).ConfigureAwait(false);
@@ -65,14 +87,35 @@ internal sealed class MessagesRequestSender
         catch (TimeoutRejectedException ex)
         {
             throw new ClaudeConnectionException(
-                $"No response headers from {_settings.MessagesUri.Host} within {_settings.Timeout.TotalSeconds:0.###} s (after {_settings.MaxRetries + 1} attempt(s)).", ex)
+                $"No response headers from {_settings.MessagesUri.Authority} within {_settings.Timeout.TotalSeconds:0.###} s (after {_settings.MaxRetries + 1} attempt(s)).", ex)
+            { IsTimeout = true };
+        }
+        catch (HttpClientTimeoutException ex)
+        {
+            throw new ClaudeConnectionException(
+                $"No response headers from {_settings.MessagesUri.Authority} within the HttpClient's Timeout of {ex.Timeout.TotalSeconds:0.###} s (after {_settings.MaxRetries + 1} attempt(s)).",
+                Redaction.Exception(ex.InnerException, _settings.Secret))
             { IsTimeout = true };
         }
         catch (HttpRequestException ex)
         {
+            // The message may quote the server (an invalid header line echoing the key): redact it, and keep only a sanitized inner exception.
             throw new ClaudeConnectionException(
-                $"Could not reach {_settings.MessagesUri.Host} (after {_settings.MaxRetries + 1} attempt(s)): {ErrorBody.Redact(ex.Message, _settings.Secret)}", ex);
+                $"Could not reach {_settings.MessagesUri.Authority} (after {_settings.MaxRetries + 1} attempt(s)): {Redaction.Bounded(ex.Message, _settings.Secret, ErrorBody.MaxRawLength)}",
+                Redaction.Exception(ex, _settings.Secret));
         }
+
+        // A handler this library could not inspect followed a redirect: the key may have gone with it, but at least
+        // the reply of another host is not taken for Claude's.
+        if (response.RequestMessage?.RequestUri is { } final && final != _settings.MessagesUri)
+        {
+            string host = Redaction.Bounded(final.Authority, _settings.Secret, ErrorBody.MaxTypeLength);
+            response.Dispose();
+            throw new ClaudeConnectionException(
+                $"The HttpClient followed a redirect to {host}, which may have received the API key; the Messages API never redirects. Create the HttpClient's handler with AllowAutoRedirect = false, check BaseAddress, and rotate the key if that host is not yours.");
+        }
+
+        return response;
     }
 
     private HttpRequestMessage CreateRequest(MessageRequest body)

@@ -29,6 +29,8 @@ internal static class E2eHttp
     {
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         MaxConnectionsPerServer = int.MaxValue,
+        // ClaudeClient refuses a handler that follows redirects (it would carry the key); the API never redirects.
+        AllowAutoRedirect = false,
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 

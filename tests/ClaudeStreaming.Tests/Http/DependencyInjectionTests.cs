@@ -35,6 +35,53 @@ public sealed class DependencyInjectionTests
         Assert.DoesNotContain(logs.Lines, line => line.Contains(TestClients.ApiKey, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AddKeyedClaudeClient_TwoEndpoints_EachWithItsOwnOptions()
+    {
+        await using FakeMessagesServer first = await FakeMessagesServer.StartAsync();
+        await using FakeMessagesServer second = await FakeMessagesServer.StartAsync();
+        first.Enqueue(FakeReply.Text("from the first"));
+        second.Enqueue(FakeReply.Text("from the second"));
+        var services = new ServiceCollection();
+        services.AddKeyedClaudeClient("first", o =>
+        {
+            o.ApiKey = "key-for-the-first-endpoint";
+            o.BaseAddress = first.BaseAddress;
+        });
+        services.AddKeyedClaudeClient("second", o =>
+        {
+            o.ApiKey = "key-for-the-second-endpoint";
+            o.BaseAddress = second.BaseAddress;
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+
+        ClaudeClient one = provider.GetRequiredKeyedService<ClaudeClient>("first");
+        ClaudeClient two = provider.GetRequiredKeyedService<ClaudeClient>("second");
+
+        Assert.Equal("from the first", await (await one.Messages.StreamAsync(TestClients.Request())).GetFinalTextAsync());
+        Assert.Equal("from the second", await (await two.Messages.StreamAsync(TestClients.Request())).GetFinalTextAsync());
+        Assert.Equal("key-for-the-first-endpoint", first.Requests.Single().Headers["x-api-key"]);
+        Assert.Equal("key-for-the-second-endpoint", second.Requests.Single().Headers["x-api-key"]);
+        Assert.Equal(second.BaseAddress, two.BaseAddress);
+    }
+
+    [Fact]
+    public void AddKeyedClaudeClient_InvalidOptions_FailAtStart()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedClaudeClient("bad", o =>
+        {
+            o.ApiKey = TestClients.ApiKey;
+            o.MaxRetries = -1;
+        });
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains("MaxRetries", ex.Message, StringComparison.Ordinal);
+    }
+
     private sealed class CapturingLoggerProvider : ILoggerProvider
     {
         public ConcurrentQueue<string> Lines { get; } = new();

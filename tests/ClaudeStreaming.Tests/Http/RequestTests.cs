@@ -117,7 +117,7 @@ public sealed class RequestTests
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
         server.Enqueue(FakeReply.Text("one"), FakeReply.Text("two"));
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
         var client = new ClaudeClient(http, new ClaudeClientOptions { ApiKey = TestClients.ApiKey });
 
         await (await client.Messages.StreamAsync(TestClients.Request())).GetFinalMessageAsync();
