@@ -51,7 +51,7 @@ internal sealed class StreamPump : IDisposable
         _apiKey = apiKey;
         _body = new ResponseBodyStream(body, idleTimeout, timeProvider);
         _events = SseParser.Create(_body, ParseEvent).EnumerateAsync(CancellationToken.None).GetAsyncEnumerator(CancellationToken.None);
-        RequestId = response.Headers.TryGetValues("request-id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
+        RequestId = ErrorMapping.RequestId(response, apiKey);
         _streamToken = cancellationToken;
         _streamTokenRegistration = RegisterCaller(cancellationToken);
     }
@@ -305,8 +305,8 @@ internal sealed class StreamPump : IDisposable
     {
         try
         {
-            ErrorBody body = ErrorBody.From(data, _apiKey);
-            return ErrorMapping.Create(_response.StatusCode, body, body.RequestId ?? RequestId, isStreamError: true, retryAfter: null, PartialOrNull());
+            // One rule for both paths (ErrorMapping): the request-id header wins, then the event's request_id.
+            return ErrorMapping.FromErrorEvent(data, _response, _apiKey, PartialOrNull());
         }
         catch (Exception ex) when (ex is not ClaudeException)
         {
@@ -315,14 +315,10 @@ internal sealed class StreamPump : IDisposable
     }
 
     /// <summary>Removes the API key from text a server may have shaped (event names, parser and socket messages); done before any truncation.</summary>
-    private string Redact(string text) =>
-        _apiKey is { Length: > 0 } key && text.Contains(key, StringComparison.Ordinal) ? text.Replace(key, "[REDACTED]", StringComparison.Ordinal) : text;
+    private string Redact(string text) => Redaction.Text(text, _apiKey);
 
-    /// <summary>Keeps the inner exception unless its text carries the key; then a stand-in with the redacted message.</summary>
-    private Exception Sanitize(Exception inner) =>
-        _apiKey is { Length: > 0 } key && inner.ToString().Contains(key, StringComparison.Ordinal)
-            ? new IOException(Redact(inner.Message))
-            : inner;
+    /// <summary>Keeps the inner exception unless its text carries the key; then a sanitized copy.</summary>
+    private Exception Sanitize(Exception inner) => Redaction.Exception(inner, _apiKey)!;
 }
 
 /// <summary>Raised inside the pump when events break the protocol's order; turned into a <see cref="ClaudeStreamException"/>.</summary>
