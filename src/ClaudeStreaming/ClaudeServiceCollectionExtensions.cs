@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ClaudeStreaming;
@@ -11,7 +12,7 @@ public static class ClaudeServiceCollectionExtensions
     /// <param name="configure">Sets the options; the key defaults to <c>ANTHROPIC_API_KEY</c>.</param>
     /// <returns>The HTTP client builder, to add handlers.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
-    /// <remarks>The credential headers are redacted from the factory's HTTP logging.</remarks>
+    /// <remarks>The credential headers are redacted from the factory's HTTP logging. The client logs through the app's <see cref="ILoggerFactory"/> unless <see cref="ClaudeClientOptions.LoggerFactory"/> is set.</remarks>
     public static IHttpClientBuilder AddClaudeClient(this IServiceCollection services, Action<ClaudeClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -20,6 +21,8 @@ public static class ClaudeServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+
+        options.PostConfigure<ILoggerFactory>(static (o, loggerFactory) => o.LoggerFactory ??= loggerFactory); // telemetry: the app's logging, unless the caller chose one
 
         return services
             .AddHttpClient(nameof(ClaudeClient), static http => http.Timeout = Timeout.InfiniteTimeSpan)

@@ -46,20 +46,30 @@ public class MessagesClient
 
         static async Task<MessageStream> StreamCoreAsync(MessagesRequestSender sender, ClientSettings settings, MessageRequest request, CancellationToken cancellationToken)
         {
-            HttpResponseMessage response = await sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            CallTelemetry? telemetry = CallTelemetry.Start(settings.Telemetry, request); // telemetry
             try
             {
-                if (!RetryRules.IsSuccess(response.StatusCode))
+                HttpResponseMessage response = await sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    throw await ReadErrorAsync(response, settings, cancellationToken).ConfigureAwait(false);
-                }
+                    if (!RetryRules.IsSuccess(response.StatusCode))
+                    {
+                        throw await ReadErrorAsync(response, settings, cancellationToken).ConfigureAwait(false);
+                    }
 
-                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                return new MessageStream(response, body, settings.StreamIdleTimeout, settings.TimeProvider, settings.Secret, cancellationToken);
+                    telemetry?.ResponseStarted(response); // telemetry
+                    Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    return new MessageStream(response, body, settings.StreamIdleTimeout, settings.TimeProvider, settings.Secret, cancellationToken, telemetry); // telemetry: last argument
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
             }
-            catch
+            catch (Exception ex) when (telemetry is not null) // telemetry
             {
-                response.Dispose();
+                telemetry.Failed(ex, eventsReceived: 0); // telemetry
                 throw;
             }
         }

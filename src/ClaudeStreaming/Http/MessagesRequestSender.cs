@@ -37,6 +37,7 @@ internal sealed class MessagesRequestSender
                     _ => false,
                 }),
                 DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(RetryRules.Delay(args.AttemptNumber, args.Outcome.Result)),
+                OnRetry = CallTelemetry.OnRetry, // telemetry
             });
         }
 
@@ -57,6 +58,7 @@ internal sealed class MessagesRequestSender
                 {
                     (MessagesRequestSender self, MessageRequest body) = state;
                     using HttpRequestMessage message = self.CreateRequest(body);
+                    CallTelemetry.Current?.RequestSent(); // telemetry
                     return await self._httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                 },
                 (this, request),

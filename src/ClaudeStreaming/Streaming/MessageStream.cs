@@ -46,6 +46,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
     private State _state;
     private Exception? _fault;
     private string? _parsingEventType;
+    private readonly CallTelemetry? _telemetry; // telemetry
 
     private enum State
     {
@@ -55,9 +56,10 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         Abandoned,
     }
 
-    internal MessageStream(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken)
+    internal MessageStream(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken, CallTelemetry? telemetry = null) // telemetry: last parameter
     {
         _response = response;
+        _telemetry = telemetry; // telemetry
         _apiKey = apiKey;
         _body = new ResponseBodyStream(body, idleTimeout, timeProvider);
         _events = SseParser.Create(_body, ParseEvent).EnumerateAsync(CancellationToken.None).GetAsyncEnumerator(CancellationToken.None);
@@ -139,6 +141,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         if (_state == State.Streaming)
         {
             _state = State.Abandoned;
+            _telemetry?.Abandoned(_eventNumber); // telemetry
         }
 
         Release();
@@ -202,6 +205,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         if (_state == State.Streaming)
         {
             _state = State.Abandoned;
+            _telemetry?.Abandoned(_eventNumber); // telemetry
             Release();
         }
     }
@@ -255,6 +259,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
             }
 
             _currentApplied = _accumulator.Apply(_current);
+            _telemetry?.OnEvent(_current.Kind, _accumulator); // telemetry: every event (chunks, message_start/delta, message_stop = completed)
             if (_current.Kind == EventKind.MessageStop)
             {
                 // Anthropic: message_stop is last; release the connection now rather than wait for the server to close it.
@@ -320,6 +325,7 @@ public sealed class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposa
         {
             _state = State.Faulted;
             _fault = exception;
+            _telemetry?.Failed(exception, _eventNumber); // telemetry
             Release();
         }
 
