@@ -35,6 +35,7 @@ if (args.Contains("--verify"))
     string[] only = args.Where(a => WorkloadCatalog.Names.Contains(a)).ToArray();
     var checks = new List<Check>(Verifier.SelfTest(Console.Out));
     checks.AddRange(await Verifier.VerifyAllAsync(Console.Out, only.Length > 0 ? only : null));
+    checks.AddRange(await TelemetryVerifier.VerifyAsync(Console.Out, only.Length > 0 ? only : null));
     int failed = checks.Count(c => !c.Passed);
     Console.WriteLine($"{checks.Count - failed} passed, {failed} failed");
     return failed == 0 ? 0 : 1;
@@ -94,6 +95,6 @@ if (wrong.Length > 0)
 IConfig config = bdnArgs.Any(a => a is "--job" or "-j")
     ? DefaultConfig.Instance
     : DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).AsDefault());
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run([.. bdnArgs], config);
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks), typeof(TelemetryBenchmarks)]).Run([.. bdnArgs], config);
 bool failedRun = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failedRun ? 1 : 0;
