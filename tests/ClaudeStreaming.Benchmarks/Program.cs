@@ -12,6 +12,7 @@ using ClaudeStreaming.Benchmarks.Workloads;
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --e2e        real sockets: latency, 1,000 streams, held memory
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --describe   what the workloads contain
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --quick [N]  interleaved in-process cross-check, N rounds
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --telemetry-cost [N]  telemetry with and without listeners, interleaved
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --filter '*' [--workload long-text] [--job short]
 if (args.Contains("--e2e-server"))
 {
@@ -46,6 +47,13 @@ if (args.Contains("--quick"))
     int at = Array.IndexOf(args, "--quick");
     int rounds = at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out int r) ? r : 20;
     return await QuickRun.RunAsync(rounds, Console.Out);
+}
+
+if (args.Contains("--telemetry-cost"))
+{
+    int at = Array.IndexOf(args, "--telemetry-cost");
+    int rounds = at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out int r) ? r : 40;
+    return await TelemetryCostRun.RunAsync(rounds, Console.Out);
 }
 
 if (args.Contains("--e2e"))
