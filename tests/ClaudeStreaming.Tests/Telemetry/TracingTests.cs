@@ -270,4 +270,28 @@ public sealed class TracingTests(ITestOutputHelper output)
         Activity span = Assert.Single(capture.Stopped);
         Assert.Same(parent, span.Parent);
     }
+
+    [Fact]
+    public async Task HttpClientSpans_OnePerAttempt_AreChildrenOfTheCallSpan()
+    {
+        await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
+        using var capture = new TelemetryCapture();
+        var http = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var httpListener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => http.Enqueue(a),
+        };
+        ActivitySource.AddActivityListener(httpListener);
+        server.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy", headers: new Dictionary<string, string> { ["retry-after-ms"] = "1" }), FakeReply.Text("ok"));
+        using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 1);
+
+        await client.Messages.CreateAsync(capture.Request());
+
+        Activity span = Assert.Single(capture.Stopped);
+        Activity[] attempts = [.. http.Where(a => a.ParentSpanId == span.SpanId)];
+        Assert.Equal(2, attempts.Length);
+        Assert.All(attempts, a => Assert.Equal(span.TraceId, a.TraceId));
+    }
 }
