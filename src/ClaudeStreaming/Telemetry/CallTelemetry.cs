@@ -18,13 +18,6 @@ internal sealed class CallTelemetry
     // Set in the async method that starts the call, so it never leaks to the caller's context.
     private static readonly AsyncLocal<CallTelemetry?> CurrentCall = new();
 
-    private enum Outcome
-    {
-        Completed,
-        Failed,
-        Abandoned,
-    }
-
     private readonly TelemetrySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger? _logger;
@@ -44,6 +37,13 @@ internal sealed class CallTelemetry
     private StopReason? _stopReason;
     private Usage? _usage;
     private double? _timeToFirstText;
+
+    private enum Outcome
+    {
+        Completed,
+        Failed,
+        Abandoned,
+    }
 
     private CallTelemetry(TelemetrySettings settings, MessageRequest request, ILogger? logger)
     {
@@ -75,6 +75,12 @@ internal sealed class CallTelemetry
         ILogger? logger = settings.Logger is { } candidate && candidate.IsEnabled(LogLevel.Warning) ? candidate : null;
         if (logger is null && !Instruments.AnyEnabled)
         {
+            // A call made from inside another client's observed call must not report its retries there.
+            if (CurrentCall.Value is not null)
+            {
+                CurrentCall.Value = null;
+            }
+
             return null;
         }
 
