@@ -294,4 +294,19 @@ public sealed class TracingTests(ITestOutputHelper output)
         Assert.Equal(2, attempts.Length);
         Assert.All(attempts, a => Assert.Equal(span.TraceId, a.TraceId));
     }
+
+    [Fact]
+    public async Task StreamAsync_CancelledBeforeTheResponse_SpanEndsAsCancelled()
+    {
+        await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
+        using var capture = new TelemetryCapture();
+        using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 2);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Messages.StreamAsync(capture.Request(), new CancellationToken(canceled: true)));
+
+        Activity span = Assert.Single(capture.Stopped);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("System.OperationCanceledException", span.GetTagItem("error.type"));
+        Assert.Empty(span.Events);
+    }
 }
