@@ -59,4 +59,12 @@ public sealed class ClaudeClientOptions
     /// <summary>The clock for timeouts and retry delays; replace it in tests.</summary>
     /// <value>Defaults to <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where the client logs its requests, retries and stream outcomes (category <c>ClaudeStreaming</c>); see <see cref="ClaudeTelemetry"/>.</summary>
+    /// <value>Defaults to <see langword="null"/>: nothing is logged. <c>AddClaudeClient</c> sets it to the app's <see cref="Microsoft.Extensions.Logging.ILoggerFactory"/>.</value>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Whether traces record the prompt, system prompt, tool definitions and reply (the GenAI conventions' opt-in content attributes).</summary>
+    /// <value>Defaults to <see langword="false"/>. Sensitive: the content then reaches every trace exporter and backend.</value>
+    public bool EnableSensitiveTelemetryData { get; set; }
 }

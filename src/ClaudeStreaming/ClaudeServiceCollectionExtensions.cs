@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ClaudeStreaming;
@@ -28,6 +29,7 @@ public static class ClaudeServiceCollectionExtensions
     /// The options are validated when the app starts (<c>ValidateOnStart</c>) and again whenever a client is built:
     /// invalid options, or no credential at all, fail with an <see cref="OptionsValidationException"/> whose message says
     /// what is wrong (for a missing credential, it names <c>ANTHROPIC_API_KEY</c> and <c>ANTHROPIC_AUTH_TOKEN</c>).
+    /// The client logs through the app's <see cref="ILoggerFactory"/> unless <see cref="ClaudeClientOptions.LoggerFactory"/> is set.
     /// </remarks>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The overloads differ by the type of their second parameter; only a literal null is ambiguous.")]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Both overloads have two parameters; the optional one keeps its shipped shape.")]
@@ -129,6 +131,7 @@ public static class ClaudeServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeClientOptions>, ClaudeClientOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ClaudeHandlerFilter>());
+        options.PostConfigure<ILoggerFactory>(static (o, loggerFactory) => o.LoggerFactory ??= loggerFactory); // telemetry: the app's logging, unless the caller chose one
 
         return services
             .AddHttpClient(httpClientName, static http => http.Timeout = Timeout.InfiniteTimeSpan)

@@ -39,32 +39,42 @@ public sealed class MessagesClient
 
         static async Task<MessageStream> StreamCoreAsync(MessagesRequestSender sender, ClientSettings settings, MessageRequest request, CancellationToken cancellationToken)
         {
-            HttpResponseMessage response = await sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            CallTelemetry? telemetry = CallTelemetry.Start(settings.Telemetry, request); // telemetry
             try
             {
-                if (!RetryRules.IsSuccess(response.StatusCode))
-                {
-                    throw await ErrorResponseReader.ReadAsync(response, settings, cancellationToken).ConfigureAwait(false);
-                }
-
-                Stream body;
+                HttpResponseMessage response = await sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
-                {
-                    throw new ClaudeConnectionException(
-                        $"The response from {settings.MessagesUri.Authority} failed before its body began: {Redaction.Bounded(ex.Message, settings.Secret, ErrorBody.MaxRawLength)}",
-                        Redaction.Exception(ex, settings.Secret))
-                    { RequestId = ErrorMapping.RequestId(response, settings.Secret) };
-                }
+                    if (!RetryRules.IsSuccess(response.StatusCode))
+                    {
+                        throw await ErrorResponseReader.ReadAsync(response, settings, cancellationToken).ConfigureAwait(false);
+                    }
 
-                return new MessageStream(response, body, settings.StreamIdleTimeout, settings.TimeProvider, settings.Secret, cancellationToken);
+                    telemetry?.ResponseStarted(response); // telemetry
+                    Stream body;
+                    try
+                    {
+                        body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
+                    {
+                        throw new ClaudeConnectionException(
+                            $"The response from {settings.MessagesUri.Authority} failed before its body began: {Redaction.Bounded(ex.Message, settings.Secret, ErrorBody.MaxRawLength)}",
+                            Redaction.Exception(ex, settings.Secret))
+                        { RequestId = ErrorMapping.RequestId(response, settings.Secret) };
+                    }
+
+                    return new MessageStream(response, body, settings.StreamIdleTimeout, settings.TimeProvider, settings.Secret, cancellationToken, telemetry); // telemetry: last argument
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
             }
-            catch
+            catch (Exception ex) when (telemetry is not null) // telemetry
             {
-                response.Dispose();
+                telemetry.Failed(ex, eventsReceived: 0); // telemetry
                 throw;
             }
         }

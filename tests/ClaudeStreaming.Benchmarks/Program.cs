@@ -12,6 +12,7 @@ using ClaudeStreaming.Benchmarks.Workloads;
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --e2e        real sockets: latency, 1,000 streams, held memory
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --describe   what the workloads contain
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --quick [N]  interleaved in-process cross-check, N rounds
+// dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --telemetry-cost [N]  telemetry with and without listeners, interleaved
 // dotnet run -c Release --project tests/ClaudeStreaming.Benchmarks -- --filter '*' [--workload long-text] [--job short]
 if (args.Contains("--e2e-server"))
 {
@@ -35,6 +36,7 @@ if (args.Contains("--verify"))
     string[] only = args.Where(a => WorkloadCatalog.Names.Contains(a)).ToArray();
     var checks = new List<Check>(Verifier.SelfTest(Console.Out));
     checks.AddRange(await Verifier.VerifyAllAsync(Console.Out, only.Length > 0 ? only : null));
+    checks.AddRange(await TelemetryVerifier.VerifyAsync(Console.Out, only.Length > 0 ? only : null));
     int failed = checks.Count(c => !c.Passed);
     Console.WriteLine($"{checks.Count - failed} passed, {failed} failed");
     return failed == 0 ? 0 : 1;
@@ -45,6 +47,13 @@ if (args.Contains("--quick"))
     int at = Array.IndexOf(args, "--quick");
     int rounds = at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out int r) ? r : 20;
     return await QuickRun.RunAsync(rounds, Console.Out);
+}
+
+if (args.Contains("--telemetry-cost"))
+{
+    int at = Array.IndexOf(args, "--telemetry-cost");
+    int rounds = at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out int r) ? r : 40;
+    return await TelemetryCostRun.RunAsync(rounds, Console.Out);
 }
 
 if (args.Contains("--e2e"))
@@ -94,6 +103,6 @@ if (wrong.Length > 0)
 IConfig config = bdnArgs.Any(a => a is "--job" or "-j")
     ? DefaultConfig.Instance
     : DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).AsDefault());
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks)]).Run([.. bdnArgs], config);
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(StreamingBenchmarks), typeof(TelemetryBenchmarks)]).Run([.. bdnArgs], config);
 bool failedRun = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failedRun ? 1 : 0;

@@ -83,6 +83,7 @@ internal sealed class ClientSettings
         Timeout = options.Timeout;
         StreamIdleTimeout = options.StreamIdleTimeout;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
+        Telemetry = new TelemetrySettings(options, MessagesUri, TimeProvider); // telemetry
     }
 
     public string? ApiKey { get; }
@@ -110,6 +111,8 @@ internal sealed class ClientSettings
     public TimeSpan StreamIdleTimeout { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    public TelemetrySettings Telemetry { get; } // telemetry
 
     /// <summary>The secret to scrub from anything that might be shown.</summary>
     public string? Secret => ApiKey ?? AuthToken;

@@ -45,6 +45,7 @@ internal sealed class MessagesRequestSender
                     _ => false,
                 }),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryRules.Delay(args.AttemptNumber, args.Outcome.Result, settings.TimeProvider)),
+                OnRetry = CallTelemetry.OnRetry, // telemetry
             });
         }
 
@@ -66,6 +67,7 @@ internal sealed class MessagesRequestSender
                 {
                     (MessagesRequestSender self, MessageRequest body) = state;
                     using HttpRequestMessage message = self.CreateRequest(body);
+                    CallTelemetry.Current?.RequestSent(); // telemetry
                     HttpResponseMessage response;
                     try
                     {

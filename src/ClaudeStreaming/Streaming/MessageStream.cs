@@ -34,9 +34,9 @@ public sealed partial class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyn
     private readonly StreamPump _pump;
     private int _enumerating;
 
-    internal MessageStream(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken)
+    internal MessageStream(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken, CallTelemetry? telemetry = null) // telemetry: last parameter
     {
-        _pump = new StreamPump(response, body, idleTimeout, timeProvider, apiKey, cancellationToken);
+        _pump = new StreamPump(response, body, idleTimeout, timeProvider, apiKey, cancellationToken, telemetry);
         TextStream = new TextEnumerable(this);
     }
 

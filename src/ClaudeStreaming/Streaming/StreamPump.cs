@@ -36,6 +36,7 @@ internal sealed class StreamPump : IDisposable
     private volatile State _state;
     private Exception? _fault;
     private string? _parsingEventType;
+    private readonly CallTelemetry? _telemetry; // telemetry
 
     private enum State
     {
@@ -45,9 +46,10 @@ internal sealed class StreamPump : IDisposable
         Abandoned,
     }
 
-    public StreamPump(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken)
+    public StreamPump(HttpResponseMessage response, Stream body, TimeSpan idleTimeout, TimeProvider timeProvider, string? apiKey, CancellationToken cancellationToken, CallTelemetry? telemetry = null) // telemetry: last parameter
     {
         _response = response;
+        _telemetry = telemetry; // telemetry
         _apiKey = apiKey;
         _body = new ResponseBodyStream(body, idleTimeout, timeProvider);
         _events = SseParser.Create(_body, ParseEvent).EnumerateAsync(CancellationToken.None).GetAsyncEnumerator(CancellationToken.None);
@@ -192,6 +194,8 @@ internal sealed class StreamPump : IDisposable
         {
             throw new MalformedEventException(ex, whileParsing: false);
         }
+
+        _telemetry?.OnEvent(_current.Kind, Accumulator); // telemetry: every event (chunks, message_start/delta, message_stop = completed)
     }
 
     /// <summary>message_stop arrived: read the rest of the body so the connection goes back to the pool, then release it.</summary>
@@ -211,6 +215,7 @@ internal sealed class StreamPump : IDisposable
         if (_state == State.Streaming)
         {
             _state = State.Abandoned;
+            _telemetry?.Abandoned(_eventNumber); // telemetry
         }
 
         _streamTokenRegistration.Dispose();
@@ -238,6 +243,7 @@ internal sealed class StreamPump : IDisposable
         {
             _state = State.Faulted;
             _fault = exception;
+            _telemetry?.Failed(exception, _eventNumber); // telemetry
             Release();
         }
 
