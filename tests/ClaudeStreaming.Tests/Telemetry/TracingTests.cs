@@ -230,19 +230,22 @@ public sealed class TracingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task BreakOutOfEnumeration_EndsItsSpan()
+    public async Task BreakOutOfEnumeration_PausesTheSpan_DisposeEndsIt()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
         using var capture = new TelemetryCapture();
         server.Enqueue(FakeReply.Create().Text("one two three four five"));
         using ClaudeClient client = TestClients.For(server);
-        await using MessageStream stream = await client.Messages.StreamAsync(capture.Request());
+        MessageStream stream = await client.Messages.StreamAsync(capture.Request());
 
         await foreach (string piece in stream.TextStream)
         {
             break;
         }
 
+        // A break pauses the stream (a later enumeration goes on from there), so the call is not over yet.
+        Assert.Empty(capture.Stopped);
+        await stream.DisposeAsync();
         Activity span = Assert.Single(capture.Stopped);
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
     }
