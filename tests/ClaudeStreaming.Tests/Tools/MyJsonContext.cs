@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace ClaudeStreaming.Tests.Tools;
+
+/// <summary>The typed tool input of the "used by" code.</summary>
+public sealed record WeatherQuery
+{
+    /// <summary>The city.</summary>
+    public required string City { get; init; }
+
+    /// <summary>Celsius or fahrenheit; optional.</summary>
+    public string? Unit { get; init; }
+}
+
+/// <summary>A typed input with a nested object and a number, to see the generated schema beyond one string.</summary>
+public sealed record TripQuery
+{
+    public required WeatherQuery Destination { get; init; }
+
+    public int Days { get; init; }
+}
+
+/// <summary>The source-generated context the typed tools are built from (no reflection).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(WeatherQuery))]
+[JsonSerializable(typeof(TripQuery))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class MyJsonContext : JsonSerializerContext;
