@@ -25,8 +25,33 @@ var tool = (ToolUseBlock)final.Content[1];
 bool ok = text.ToString() == "AOT works 🚀" && final.Usage.OutputTokens == 9 && final.StopReason == StopReason.ToolUse
     && tool.Input.GetProperty("a").GetArrayLength() == 2 && final.Content[2] is UnknownContentBlock
     && json.Contains("\"web_search_tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("\"stream\":true", StringComparison.Ordinal);
-Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON" : $"AOT smoke FAILED: {text} {json}");
+
+// The tool runner: a typed tool (schema exported from source-generated metadata), one tool turn, then the final turn.
+ClaudeTool sum = ClaudeTool.Create("t", "Adds numbers.", SmokeJsonContext.Default.SumInput,
+    async (SumInput input, CancellationToken ct) => $"sum {input.A.Sum()}");
+await using ToolRun run = client.Messages.RunTools(request with { Tools = [] }, [sum]);
+var runText = new StringBuilder();
+await foreach (MessageStream turn in run)
+{
+    await foreach (string piece in turn.TextStream)
+    {
+        runText.Append(piece);
+    }
+}
+
+Message runFinal = await run.GetFinalMessageAsync();
+bool toolsOk = runText.ToString() == "AOT works 🚀Done." && runFinal.StopReason == StopReason.EndTurn && run.Messages.Count == 4
+    && CannedHandler.LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("sum 3", StringComparison.Ordinal)
+    && CannedHandler.LastBody.Contains("\"input_schema\":{\"type\":\"object\"", StringComparison.Ordinal);
+ok &= toolsOk;
+Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON / tool run: {runText}" : $"AOT smoke FAILED: {text} {json} / tool run ok: {toolsOk}");
 return ok ? 0 : 1;
+
+internal sealed record SumInput(int[] A);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SumInput))]
+internal sealed partial class SmokeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 internal sealed class CannedHandler : HttpMessageHandler
 {
@@ -45,11 +70,21 @@ internal sealed class CannedHandler : HttpMessageHandler
         "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}\n\n" +
         "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
+    public const string FinalBody =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_aot2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Done.\"}}\n\n" +
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}\n\n" +
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
     public static string LastBody { get; private set; } = "";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         LastBody = await request.Content!.ReadAsStringAsync(cancellationToken);
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Body, Encoding.UTF8, "text/event-stream") };
+        // A request that answers the tool call gets the final turn.
+        string body = LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) ? FinalBody : Body;
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "text/event-stream") };
     }
 }
