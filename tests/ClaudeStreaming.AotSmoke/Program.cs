@@ -42,12 +42,13 @@ await foreach (MessageStream turn in run)
 Message runFinal = await run.GetFinalMessageAsync();
 bool toolsOk = runText.ToString() == "AOT works 🚀Done." && runFinal.StopReason == StopReason.EndTurn && run.Messages.Count == 4
     && CannedHandler.LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("sum 3", StringComparison.Ordinal)
-    && CannedHandler.LastBody.Contains("\"input_schema\":{\"type\":\"object\"", StringComparison.Ordinal);
+    && CannedHandler.LastBody.Contains("\"input_schema\":{\"type\":\"object\"", StringComparison.Ordinal)
+    && CannedHandler.LastBody.Contains("The numbers to add.", StringComparison.Ordinal);
 ok &= toolsOk;
 Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON / tool run: {runText}" : $"AOT smoke FAILED: {text} {json} / tool run ok: {toolsOk}");
 return ok ? 0 : 1;
 
-internal sealed record SumInput(int[] A);
+internal sealed record SumInput([property: System.ComponentModel.Description("The numbers to add.")] int[] A);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SumInput))]

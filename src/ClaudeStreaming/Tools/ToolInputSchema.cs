@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -8,7 +10,11 @@ namespace ClaudeStreaming;
 /// <summary>Builds a tool's input schema from source-generated metadata with System.Text.Json's exporter (no reflection).</summary>
 internal static class ToolInputSchema
 {
-    private static readonly JsonSchemaExporterOptions ExporterOptions = new() { TreatNullObliviousAsNonNullable = true };
+    private static readonly JsonSchemaExporterOptions ExporterOptions = new()
+    {
+        TreatNullObliviousAsNonNullable = true,
+        TransformSchemaNode = AddDescription,
+    };
 
     public static JsonElement From(JsonTypeInfo typeInfo)
     {
@@ -43,5 +49,19 @@ internal static class ToolInputSchema
         }
 
         return JsonElement.Parse(root.ToJsonString());
+    }
+
+    // Claude chooses arguments by the schema's descriptions; [Description] on a property or type supplies them.
+    // The attribute provider comes from the source-generated metadata, so this needs no reflection over members.
+    private static JsonNode AddDescription(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        ICustomAttributeProvider? provider = context.PropertyInfo is { } property ? property.AttributeProvider : context.TypeInfo.Type;
+        if (schema is JsonObject node && !node.ContainsKey("description") &&
+            provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false) is [DescriptionAttribute { Description: { Length: > 0 } text }, ..])
+        {
+            node.Insert(0, "description", text);
+        }
+
+        return schema;
     }
 }

@@ -38,6 +38,10 @@ public sealed class ClaudeToolTests
 
         Assert.Equal("integer", properties.GetProperty("days").GetProperty("type").GetString());
         Assert.Equal("city", properties.GetProperty("destination").GetProperty("required")[0].GetString());
+        Assert.Equal("How many days to stay.", properties.GetProperty("days").GetProperty("description").GetString());
+        Assert.Equal("Where to go.", properties.GetProperty("destination").GetProperty("description").GetString());
+        Assert.Equal("A trip to plan.", tool.Definition.InputSchema!.Value.GetProperty("description").GetString());
+        Assert.Equal("object", tool.Definition.InputSchema!.Value.GetProperty("type").GetString());
     }
 
     [Fact]

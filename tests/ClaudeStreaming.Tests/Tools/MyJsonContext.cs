@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 
 namespace ClaudeStreaming.Tests.Tools;
@@ -12,11 +13,14 @@ public sealed record WeatherQuery
     public string? Unit { get; init; }
 }
 
-/// <summary>A typed input with a nested object and a number, to see the generated schema beyond one string.</summary>
+/// <summary>A typed input with a nested object, a number and descriptions, to see the generated schema beyond one string.</summary>
+[Description("A trip to plan.")]
 public sealed record TripQuery
 {
+    [Description("Where to go.")]
     public required WeatherQuery Destination { get; init; }
 
+    [Description("How many days to stay.")]
     public int Days { get; init; }
 }
 
