@@ -348,6 +348,29 @@ public sealed class ToolRunTests : IAsyncLifetime
         Assert.Equal(2, run.TurnCount);
     }
 
+    // Needs the core change in which breaking out of a MessageStream's enumeration pauses it instead of releasing
+    // the response (branch `core`). Today the stream is released, its GetFinalMessageAsync throws
+    // InvalidOperationException, and so does the run. Unskip after merging that change.
+    [Fact(Skip = "Needs MessageStream's pause-on-break from the core branch; fails with InvalidOperationException until then.")]
+    public async Task RunTools_TurnTextLeftEarly_TurnIsReadToItsEndAndTheRunGoesOn()
+    {
+        _server.Enqueue(
+            FakeReply.Create().Text("Checking the weather in Riga now.").ToolUse("toolu_1", "get_weather", """{"city":"Riga"}""").StopReason("tool_use"),
+            FakeReply.Create().Text("Riga is sunny."));
+        await using ToolRun run = _client.Messages.RunTools(TestClients.Request(), [Weather()]);
+
+        await foreach (MessageStream turn in run)
+        {
+            await foreach (string text in turn.TextStream)
+            {
+                break;   // the caller stops reading this turn after its first piece of text
+            }
+        }
+
+        Assert.Equal("Riga is sunny.", (await run.GetFinalMessageAsync()).GetText());
+        Assert.Equal("Checking the weather in Riga now.", Messages(_server.Requests[1])[1].GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
     [Fact]
     public async Task RunTools_ToolLoopThatNeverEnds_StopsAtMaxTurnsWithoutRunningTheLastCalls()
     {
