@@ -12,6 +12,34 @@ var request = new MessageRequest
     Messages = [MessageParam.User("Hi")],
     Tools = [ToolDefinition.Custom("t", "test", """{"type":"object"}""")],
 };
+
+// The tool runner: a typed tool (schema exported from source-generated metadata, [Description] included), one tool
+// turn, then the final turn. Its requests name the model "aot-tools", which the handler answers with the final turn.
+ClaudeTool sum = ClaudeTool.Create("t", "Adds numbers.", SmokeJsonContext.Default.SumInput,
+    async (SumInput input, CancellationToken ct) => $"sum {input.A.Sum()}");
+await using (ToolRun run = client.Messages.RunTools(request with { Model = "aot-tools", Tools = [] }, [sum]))
+{
+    var runText = new StringBuilder();
+    await foreach (MessageStream turn in run)
+    {
+        await foreach (string piece in turn.TextStream)
+        {
+            runText.Append(piece);
+        }
+    }
+
+    Message runFinal = await run.GetFinalMessageAsync();
+    bool toolsOk = runText.ToString() == "AOT works 🚀Done." && runFinal.StopReason == StopReason.EndTurn && run.Messages.Count == 4
+        && CannedHandler.LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("sum 3", StringComparison.Ordinal)
+        && CannedHandler.LastBody.Contains("\"input_schema\":{\"type\":\"object\"", StringComparison.Ordinal)
+        && CannedHandler.LastBody.Contains("The numbers to add.", StringComparison.Ordinal);
+    Console.WriteLine(toolsOk ? $"AOT tool run OK: {run.TurnCount} turns, {runText}" : $"AOT tool run FAILED: {runText} / {CannedHandler.LastBody}");
+    if (!toolsOk)
+    {
+        return 1;
+    }
+}
+
 await using MessageStream stream = await client.Messages.StreamAsync(request);
 var text = new StringBuilder();
 await foreach (string piece in stream.TextStream)
@@ -25,34 +53,8 @@ var tool = (ToolUseBlock)final.Content[1];
 bool ok = text.ToString() == "AOT works 🚀" && final.Usage.OutputTokens == 9 && final.StopReason == StopReason.ToolUse
     && tool.Input.GetProperty("a").GetArrayLength() == 2 && final.Content[2] is UnknownContentBlock
     && json.Contains("\"web_search_tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("\"stream\":true", StringComparison.Ordinal);
-
-// The tool runner: a typed tool (schema exported from source-generated metadata), one tool turn, then the final turn.
-ClaudeTool sum = ClaudeTool.Create("t", "Adds numbers.", SmokeJsonContext.Default.SumInput,
-    async (SumInput input, CancellationToken ct) => $"sum {input.A.Sum()}");
-await using ToolRun run = client.Messages.RunTools(request with { Tools = [] }, [sum]);
-var runText = new StringBuilder();
-await foreach (MessageStream turn in run)
-{
-    await foreach (string piece in turn.TextStream)
-    {
-        runText.Append(piece);
-    }
-}
-
-Message runFinal = await run.GetFinalMessageAsync();
-bool toolsOk = runText.ToString() == "AOT works 🚀Done." && runFinal.StopReason == StopReason.EndTurn && run.Messages.Count == 4
-    && CannedHandler.LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("sum 3", StringComparison.Ordinal)
-    && CannedHandler.LastBody.Contains("\"input_schema\":{\"type\":\"object\"", StringComparison.Ordinal)
-    && CannedHandler.LastBody.Contains("The numbers to add.", StringComparison.Ordinal);
-ok &= toolsOk;
-Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON / tool run: {runText}" : $"AOT smoke FAILED: {text} {json} / tool run ok: {toolsOk}");
+Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON" : $"AOT smoke FAILED: {text} {json}");
 return ok ? 0 : 1;
-
-internal sealed record SumInput([property: System.ComponentModel.Description("The numbers to add.")] int[] A);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(SumInput))]
-internal sealed partial class SmokeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 internal sealed class CannedHandler : HttpMessageHandler
 {
@@ -84,8 +86,14 @@ internal sealed class CannedHandler : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         LastBody = await request.Content!.ReadAsStringAsync(cancellationToken);
-        // A request that answers the tool call gets the final turn.
-        string body = LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) ? FinalBody : Body;
+        // The tool run's second request (it answers the tool call) gets the final turn.
+        string body = LastBody.Contains("\"model\":\"aot-tools\"", StringComparison.Ordinal) && LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) ? FinalBody : Body;
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "text/event-stream") };
     }
 }
+
+internal sealed record SumInput([property: System.ComponentModel.Description("The numbers to add.")] int[] A);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SumInput))]
+internal sealed partial class SmokeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
