@@ -546,4 +546,27 @@ public sealed class ToolRunTests : IAsyncLifetime
         Assert.Equal("image", content[1].GetProperty("type").GetString());
         Assert.Equal("iVBORw0KGgo=", content[1].GetProperty("source").GetProperty("data").GetString());
     }
+
+    [Fact]
+    public async Task RunTools_InMemoryHandler_KeepsTheRequestSettingsOnEveryTurn()
+    {
+        var handler = new FakeMessagesHandler();
+        handler.Enqueue(ToolTurn(("toolu_1", "get_weather", """{"city":"Cork"}""")), FakeReply.Create().Text("Cork is sunny."));
+        using ClaudeClient client = TestClients.For(handler);
+        MessageRequest request = TestClients.Request() with { System = "Be brief.", Temperature = 0.2, MaxTokens = 321 };
+        await using ToolRun run = client.Messages.RunTools(request, [Weather()]);
+
+        Message final = await run.GetFinalMessageAsync();
+
+        Assert.Equal("Cork is sunny.", final.GetText());
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.All(handler.Requests, r =>
+        {
+            Assert.Equal("Be brief.", r.Json.GetProperty("system").GetString());
+            Assert.Equal(0.2, r.Json.GetProperty("temperature").GetDouble());
+            Assert.Equal(321, r.Json.GetProperty("max_tokens").GetInt32());
+            Assert.Equal("claude-sonnet-4-6", r.Json.GetProperty("model").GetString());
+        });
+        Assert.Single(request.Messages);   // the caller's request is not changed
+    }
 }
