@@ -13,6 +13,16 @@ public sealed class MessagesClient
         _settings = settings;
     }
 
+    /// <summary>Starts a tool loop: streams each model turn, runs the tools Claude calls, sends their results, until Claude is done.</summary>
+    /// <param name="request">The first request; its tools are kept and <paramref name="tools"/>' definitions are added.</param>
+    /// <param name="tools">The client tools the runner may call.</param>
+    /// <param name="options">The run's settings, such as <see cref="ToolRunOptions.MaxTurns"/>; <see langword="null"/> for the defaults.</param>
+    /// <returns>The run: enumerate it for one <see cref="MessageStream"/> per turn, or await <see cref="ToolRun.GetFinalMessageAsync"/>. Dispose it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> or <paramref name="tools"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Two tools share a name, or one clashes with a tool already in the request.</exception>
+    /// <remarks>Nothing is sent until the run is enumerated; each turn goes through <see cref="StreamAsync"/>. See <see cref="ToolRun"/> for the loop's rules.</remarks>
+    public ToolRun RunTools(MessageRequest request, IEnumerable<ClaudeTool> tools, ToolRunOptions? options = null) => new(this, request, tools, options);
+
     /// <summary>Sends the request and returns the reply as a stream, as soon as the response headers arrive.</summary>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels the request and, later, the reading of the stream.</param>

@@ -12,6 +12,34 @@ var request = new MessageRequest
     Messages = [MessageParam.User("Hi")],
     Tools = [ToolDefinition.Custom("t", "test", """{"type":"object"}""")],
 };
+
+// The tool runner: a typed tool (schema exported from source-generated metadata, [Description] included), one tool
+// turn, then the final turn. Its requests name the model "aot-tools", which the handler answers with the final turn.
+ClaudeTool sum = ClaudeTool.Create("t", "Adds numbers.", SmokeJsonContext.Default.SumInput,
+    async (SumInput input, CancellationToken ct) => $"sum {input.A.Sum()}");
+await using (ToolRun run = client.Messages.RunTools(request with { Model = "aot-tools", Tools = [] }, [sum]))
+{
+    var runText = new StringBuilder();
+    await foreach (MessageStream turn in run)
+    {
+        await foreach (string piece in turn.TextStream)
+        {
+            runText.Append(piece);
+        }
+    }
+
+    Message runFinal = await run.GetFinalMessageAsync();
+    bool toolsOk = runText.ToString() == "AOT works 🚀Done." && runFinal.StopReason == StopReason.EndTurn && run.Messages.Count == 4
+        && CannedHandler.LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("sum 3", StringComparison.Ordinal)
+        && CannedHandler.LastBody.Contains("\"input_schema\":{\"type\":\"object\"", StringComparison.Ordinal)
+        && CannedHandler.LastBody.Contains("The numbers to add.", StringComparison.Ordinal);
+    Console.WriteLine(toolsOk ? $"AOT tool run OK: {run.TurnCount} turns, {runText}" : $"AOT tool run FAILED: {runText} / {CannedHandler.LastBody}");
+    if (!toolsOk)
+    {
+        return 1;
+    }
+}
+
 await using MessageStream stream = await client.Messages.StreamAsync(request);
 var text = new StringBuilder();
 await foreach (string piece in stream.TextStream)
@@ -45,11 +73,27 @@ internal sealed class CannedHandler : HttpMessageHandler
         "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}\n\n" +
         "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
+    public const string FinalBody =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_aot2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Done.\"}}\n\n" +
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}\n\n" +
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
     public static string LastBody { get; private set; } = "";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         LastBody = await request.Content!.ReadAsStringAsync(cancellationToken);
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Body, Encoding.UTF8, "text/event-stream") };
+        // The tool run's second request (it answers the tool call) gets the final turn.
+        string body = LastBody.Contains("\"model\":\"aot-tools\"", StringComparison.Ordinal) && LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) ? FinalBody : Body;
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "text/event-stream") };
     }
 }
+
+internal sealed record SumInput([property: System.ComponentModel.Description("The numbers to add.")] int[] A);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SumInput))]
+internal sealed partial class SmokeJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
