@@ -43,6 +43,7 @@ public class ClaudeClient : IDisposable
         {
             var settings = new ClientSettings(options ?? new ClaudeClientOptions(), httpClient.BaseAddress);
             _messages = new MessagesClient(new MessagesRequestSender(httpClient, settings), settings);
+            BaseAddress = settings.BaseAddress;
             _ownedHttpClient = ownsHttpClient ? httpClient : null;
         }
         catch
@@ -55,6 +56,13 @@ public class ClaudeClient : IDisposable
             throw;
         }
     }
+
+    /// <summary>The address the client sends to, as resolved when it was built (always ending in <c>/</c>).</summary>
+    /// <value>
+    /// <see cref="ClaudeClientOptions.BaseAddress"/>, else the <see cref="HttpClient.BaseAddress"/>, else <c>ANTHROPIC_BASE_URL</c>,
+    /// else <c>https://api.anthropic.com/</c> (also for a client created for mocking).
+    /// </value>
+    public Uri BaseAddress { get; } = new(ClientSettings.DefaultBaseAddress);
 
     /// <summary>The Messages API.</summary>
     public virtual MessagesClient Messages => _messages ?? throw new NotSupportedException("This ClaudeClient was created for mocking; override Messages.");

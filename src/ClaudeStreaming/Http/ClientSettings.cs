@@ -40,6 +40,7 @@ internal sealed class ClientSettings
             throw new ArgumentException("BaseAddress must be an http or https URI.", nameof(options));
         }
 
+        BaseAddress = baseAddress;
         MessagesUri = new Uri(baseAddress, "v1/messages");
         AnthropicVersion = options.AnthropicVersion ?? throw new ArgumentException("AnthropicVersion cannot be null.", nameof(options));
         Beta = options.Betas.Count > 0 ? string.Join(',', options.Betas) : null;
@@ -53,6 +54,8 @@ internal sealed class ClientSettings
     public string? ApiKey { get; }
 
     public string? AuthToken { get; }
+
+    public Uri BaseAddress { get; }
 
     public Uri MessagesUri { get; }
 
