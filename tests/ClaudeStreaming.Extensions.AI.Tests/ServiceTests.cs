@@ -29,6 +29,7 @@ public sealed class ServiceTests
 
         Assert.Same(client, chat.GetService<ClaudeClient>());
         Assert.Same(chat, chat.GetService<IChatClient>());
+        Assert.Same(chat, chat.GetService<IDisposable>());
         Assert.Null(chat.GetService<ClaudeClient>("some-key"));
         Assert.Null(chat.GetService(typeof(ChatClientMetadata), "some-key"));
         Assert.Null(chat.GetService<HttpClient>());

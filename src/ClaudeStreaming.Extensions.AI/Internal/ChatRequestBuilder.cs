@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace ClaudeStreaming.Extensions.AI;
@@ -17,6 +16,9 @@ internal sealed class ChatRequestBuilder(string? defaultModelId, int defaultMaxO
     /// <see cref="ChatOptions.Reasoning"/>.
     /// </summary>
     public const string ThinkingKey = "thinking";
+
+    /// <summary>The API's minimum <c>budget_tokens</c>.</summary>
+    public const int MinimumThinkingBudget = 1024;
 
     public MessageRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options, IChatClient client)
     {
@@ -111,9 +113,6 @@ internal sealed class ChatRequestBuilder(string? defaultModelId, int defaultMaxO
             AdditionalProperties = raw?.AdditionalProperties,
         };
     }
-
-    /// <summary>The API's minimum <c>budget_tokens</c>.</summary>
-    public const int MinimumThinkingBudget = 1024;
 
     /// <summary>The thinking budget for each <see cref="ReasoningEffort"/>; <see langword="null"/> effort means Medium.</summary>
     public static int ThinkingBudget(ReasoningEffort? effort) => effort switch

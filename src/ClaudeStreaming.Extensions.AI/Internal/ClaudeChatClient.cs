@@ -71,12 +71,13 @@ internal sealed class ClaudeChatClient : IChatClient
             return _metadata;
         }
 
-        if (serviceType.IsInstanceOfType(_client))
+        // The adapter answers for itself first (IChatClient, IDisposable), so that only a ClaudeClient request gets the client.
+        if (serviceType.IsInstanceOfType(this))
         {
-            return _client;
+            return this;
         }
 
-        return serviceType.IsInstanceOfType(this) ? this : null;
+        return serviceType.IsInstanceOfType(_client) ? _client : null;
     }
 
     // The ClaudeClient belongs to the caller (often to DI); the chat client holds nothing else.
