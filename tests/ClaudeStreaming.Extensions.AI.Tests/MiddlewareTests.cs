@@ -128,6 +128,7 @@ public sealed class MiddlewareTests
         Assert.Equal(11L, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.input_tokens")));
         Assert.Equal(7L, Convert.ToInt64(activity.GetTagItem("gen_ai.usage.output_tokens")));
         Assert.Equal(server.BaseAddress.Host, activity.GetTagItem("server.address"));
+        Assert.DoesNotContain(activity.TagObjects, t => t.Value?.ToString()?.Contains(ChatClients.ApiKey, StringComparison.Ordinal) == true);
     }
 
     [Fact]
@@ -151,5 +152,26 @@ public sealed class MiddlewareTests
         Assert.Equal(2, server.Requests.Count);
         Assert.Equal("toolu_di", server.Requests[1].Json.GetProperty("messages")[2].GetProperty("content")[0].GetProperty("tool_use_id").GetString());
         Assert.Equal("anthropic", chat.GetService<ChatClientMetadata>()!.ProviderName);
+    }
+
+    [Fact]
+    public async Task History_SerializedAndRestored_RedactedAndSignedThinkingStillGoBack()
+    {
+        await using var server = await FakeMessagesServer.StartAsync();
+        server.Enqueue(FakeReply.Create().RedactedThinking("redacted_blob").Thinking("", signature: "sig_omitted").Text("First."), FakeReply.Text("Second."));
+        IChatClient chat = ChatClients.For(server);
+        ChatResponse first = await chat.GetResponseAsync(ChatClients.Hello());
+
+        // A history kept in a store or a distributed cache loses RawRepresentation; the redacted mark survives.
+        string json = JsonSerializer.Serialize(first.Messages, AIJsonUtilities.DefaultOptions);
+        var restored = (List<ChatMessage>)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(List<ChatMessage>)))!;
+        Assert.All(restored.SelectMany(m => m.Contents), c => Assert.Null(c.RawRepresentation));
+        await chat.GetResponseAsync([.. ChatClients.Hello(), .. restored, new ChatMessage(ChatRole.User, "Again")]);
+
+        JsonElement[] assistant = [.. server.Requests[1].Json.GetProperty("messages")[1].GetProperty("content").EnumerateArray()];
+        Assert.Equal(["redacted_thinking", "thinking", "text"], assistant.Select(b => b.GetProperty("type").GetString()));
+        Assert.Equal("redacted_blob", assistant[0].GetProperty("data").GetString());
+        Assert.Equal("sig_omitted", assistant[1].GetProperty("signature").GetString());
+        Assert.Equal("", assistant[1].GetProperty("thinking").GetString());
     }
 }

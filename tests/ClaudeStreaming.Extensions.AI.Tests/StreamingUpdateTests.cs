@@ -189,6 +189,7 @@ public sealed class StreamingUpdateTests
         Assert.Equal(coalesced.Usage.OutputTokenCount, direct.Usage.OutputTokenCount);
         Assert.Equal(Describe(coalesced), Describe(direct));
         Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.True(r.Json.GetProperty("stream").GetBoolean()));
 
         static string Describe(ChatResponse r) => string.Join("|", r.Messages.SelectMany(m => m.Contents).Select(c => c switch
         {
