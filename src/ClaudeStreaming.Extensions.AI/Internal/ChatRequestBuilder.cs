@@ -35,7 +35,13 @@ internal sealed class ChatRequestBuilder(string? defaultModelId, int defaultMaxO
             system.Add(new TextBlock(options.Instructions));
         }
 
-        var turns = new List<MessageParam>(raw?.Messages ?? []);
+        // Each turn's blocks stay a mutable list until the end, so that merging a turn costs only its own blocks.
+        var turns = new List<(MessageRole Role, List<ContentBlock> Blocks)>();
+        foreach (MessageParam param in raw?.Messages ?? [])
+        {
+            AddTurn(turns, param.Role, [.. param.Content]);
+        }
+
         foreach (ChatMessage message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
@@ -52,22 +58,7 @@ internal sealed class ChatRequestBuilder(string? defaultModelId, int defaultMaxO
             }
 
             MessageRole role = message.Role == ChatRole.Assistant ? MessageRole.Assistant : MessageRole.User;
-            List<ContentBlock> blocks = ChatContentMapping.ToBlocks(message.Contents, role);
-            if (blocks.Count == 0)
-            {
-                continue;
-            }
-
-            // Anthropic merges consecutive turns of one role anyway; merging here keeps tool results in a single user turn.
-            if (turns.Count > 0 && turns[^1].Role == role)
-            {
-                var merged = new List<ContentBlock>(turns[^1].Content);
-                merged.AddRange(blocks);
-                blocks = merged;
-                turns.RemoveAt(turns.Count - 1);
-            }
-
-            turns.Add(new MessageParam { Role = role, Content = role == MessageRole.Assistant ? ReasoningFirst(blocks) : blocks });
+            AddTurn(turns, role, ChatContentMapping.ToBlocks(message.Contents, role));
         }
 
         ThinkingConfig? thinking = raw?.Thinking ?? Thinking(options);
@@ -94,7 +85,7 @@ internal sealed class ChatRequestBuilder(string? defaultModelId, int defaultMaxO
         {
             Model = model,
             MaxTokens = maxTokens,
-            Messages = turns,
+            Messages = [.. turns.Select(t => new MessageParam { Role = t.Role, Content = t.Role == MessageRole.Assistant ? ReasoningFirst(t.Blocks) : t.Blocks })],
             System = system.Count switch
             {
                 0 => null,
@@ -180,6 +171,24 @@ internal sealed class ChatRequestBuilder(string? defaultModelId, int defaultMaxO
         // Other hosted tools have no Anthropic counterpart here; a ToolDefinition for them goes in through RawRepresentationFactory.
         _ => null,
     };
+
+    private static void AddTurn(List<(MessageRole Role, List<ContentBlock> Blocks)> turns, MessageRole role, List<ContentBlock> blocks)
+    {
+        if (blocks.Count == 0)
+        {
+            return;
+        }
+
+        // Anthropic merges consecutive turns of one role anyway; merging here keeps a tool loop's results in one user turn.
+        if (turns.Count > 0 && turns[^1].Role == role)
+        {
+            turns[^1].Blocks.AddRange(blocks);
+        }
+        else
+        {
+            turns.Add((role, blocks));
+        }
+    }
 
     private static void AddSystem(List<TextBlock> system, SystemPrompt? prompt)
     {
