@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ClaudeStreaming;
+using Microsoft.Extensions.AI;
 
 // Native AOT smoke test: stream a canned reply through the whole client path and check the result.
 using var client = new ClaudeClient(new HttpClient(new CannedHandler()), new ClaudeClientOptions { ApiKey = "aot-key", BaseAddress = new Uri("https://api.anthropic.com/") });
@@ -53,6 +54,35 @@ var tool = (ToolUseBlock)final.Content[1];
 bool ok = text.ToString() == "AOT works 🚀" && final.Usage.OutputTokens == 9 && final.StopReason == StopReason.ToolUse
     && tool.Input.GetProperty("a").GetArrayLength() == 2 && final.Content[2] is UnknownContentBlock
     && json.Contains("\"web_search_tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("\"stream\":true", StringComparison.Ordinal);
+// The Microsoft.Extensions.AI adapter on the same canned reply: request mapping (tools, tool results, thinking) and updates.
+IChatClient chat = client.AsIChatClient("claude-sonnet-4-6");
+List<ChatMessage> history =
+[
+    new(ChatRole.System, "Be brief."),
+    new(ChatRole.User, "Hi"),
+    new(ChatRole.Assistant, [new TextReasoningContent("hm") { ProtectedData = "sig" }, new FunctionCallContent("toolu_0", "t", new Dictionary<string, object?> { ["a"] = 1 })]),
+    new(ChatRole.Tool, [new FunctionResultContent("toolu_0", "done")]),
+];
+var chatOptions = new ChatOptions
+{
+    Tools = [AIFunctionFactory.CreateDeclaration("t", "test", System.Text.Json.JsonElement.Parse("""{"type":"object"}"""))],
+    ToolMode = ChatToolMode.RequireAny,
+    Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Low },
+};
+var updates = new List<ChatResponseUpdate>();
+await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync(history, chatOptions))
+{
+    updates.Add(update);
+}
+
+ChatResponse chatResponse = updates.ToChatResponse();
+var call = chatResponse.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();
+ok &= chatResponse.Text == "AOT works 🚀" && chatResponse.Usage?.OutputTokenCount == 9 && chatResponse.FinishReason == ChatFinishReason.ToolCalls
+    && call.Arguments?["a"] is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array }
+    && chat.GetService<ChatClientMetadata>()?.ProviderName == "anthropic"
+    && CannedHandler.LastBody.Contains("\"tool_result\"", StringComparison.Ordinal) && CannedHandler.LastBody.Contains("\"budget_tokens\":1024", StringComparison.Ordinal)
+    && CannedHandler.LastBody.Contains("\"input\":{\"a\":1}", StringComparison.Ordinal);
+
 Console.WriteLine(ok ? $"AOT smoke OK: {text} / {json.Length} bytes of JSON" : $"AOT smoke FAILED: {text} {json}");
 return ok ? 0 : 1;
 
