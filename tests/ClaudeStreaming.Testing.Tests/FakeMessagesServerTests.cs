@@ -99,7 +99,7 @@ public sealed class FakeMessagesServerTests
         FakeMessagesServer server = await FakeMessagesServer.StartAsync();
         server.Enqueue(FakeReply.Create().Text("a b").StallAfterDeltas(0));
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/messages") { Content = new StringContent("{}") };
+        using HttpRequestMessage request = FakeEndpoint.NewRequest();
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Stream body = await response.Content.ReadAsStreamAsync();
         await SseParser.Create(body).EnumerateAsync().GetAsyncEnumerator().MoveNextAsync();
