@@ -22,7 +22,10 @@ public sealed class FakeMessagesOptions
     public bool RequireApiKey { get; set; } = true;
 
     /// <summary>Gets or sets a value indicating whether a missing or unknown <c>anthropic-version</c> header gets <c>400 invalid_request_error</c>.</summary>
-    /// <value><see langword="true"/> by default; the known versions are <c>2023-06-01</c> and <c>2023-01-01</c>.</value>
+    /// <value>
+    /// <see langword="true"/> by default. Versions are release dates: <c>2023-06-01</c>, <c>2023-01-01</c> and the
+    /// newer dates current SDKs send pass; a malformed or future date (by <see cref="TimeProvider"/>) does not.
+    /// </value>
     public bool RequireVersion { get; set; } = true;
 
     /// <summary>

@@ -5,8 +5,6 @@ namespace ClaudeStreaming.Testing.Internal;
 /// <summary>The checks the Messages API makes before it generates anything, in its order: credentials, version, body.</summary>
 internal static class RequestChecks
 {
-    private static readonly string[] KnownVersions = ["2023-06-01", "2023-01-01"];
-
     /// <summary>Returns the API's error reply for a request it would reject, or <see langword="null"/> when the request passes.</summary>
     public static FakeReply? Check(RecordedRequest request, FakeMessagesOptions options)
     {
@@ -38,7 +36,7 @@ internal static class RequestChecks
                 return Reject(400, "invalid_request_error", "anthropic-version: header is required");
             }
 
-            if (Array.IndexOf(KnownVersions, version) < 0)
+            if (!IsKnownVersion(version, options.TimeProvider.GetUtcNow()))
             {
                 return Reject(400, "invalid_request_error", $"anthropic-version: \"{version}\" is not a valid version");
             }
@@ -46,6 +44,15 @@ internal static class RequestChecks
 
         return options.ValidateBody ? CheckBody(request) : null;
     }
+
+    /// <summary>
+    /// The API's versions are release dates (2023-01-01, 2023-06-01, and the newer ones current SDKs send): any
+    /// well-formed date from 2023-01-01 up to today passes; anything else, a future date included, does not.
+    /// </summary>
+    private static bool IsKnownVersion(string version, DateTimeOffset now) =>
+        DateOnly.TryParseExact(version, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateOnly date)
+        && date >= new DateOnly(2023, 1, 1)
+        && date <= DateOnly.FromDateTime(now.UtcDateTime);
 
     private static FakeReply? CheckBody(RecordedRequest request)
     {
