@@ -72,11 +72,12 @@ public sealed class FakeReply
         return new FakeReply { _kind = ReplyKind.Stream, _model = model, _messageId = messageId };
     }
 
-    /// <summary>Creates a streamed reply with one text block, sent one word per delta.</summary>
+    /// <summary>Creates a reply with one text block, sent one word per delta: <c>Create().Text(text)</c> in one call.</summary>
     /// <param name="text">The whole reply text.</param>
-    /// <returns>A streamed reply ending with <c>end_turn</c>.</returns>
+    /// <returns>A reply ending with <c>end_turn</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
-    public static FakeReply Text(string text) => Create().Text(text, wordsPerDelta: 1);
+    /// <remarks>Named apart from the instance <see cref="Text(string, int)"/>, which appends a block to a reply.</remarks>
+    public static FakeReply CreateText(string text) => Create().Text(text, wordsPerDelta: 1);
 
     /// <summary>Creates a non-streamed HTTP error response with the Messages API's JSON error body.</summary>
     /// <param name="status">The HTTP status code, e.g. 429 or 529.</param>

@@ -8,7 +8,7 @@ public sealed class FakeMessagesHandlerTests
     public async Task SendAsync_CancelledBeforeHeaders_ThrowsAndAborts()
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(Transport.Handler);
-        fake.Enqueue(FakeReply.Text("late").DelayHeaders(TimeSpan.FromSeconds(30)));
+        fake.Enqueue(FakeReply.CreateText("late").DelayHeaders(TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fake.PostAsync(cancellationToken: cts.Token));

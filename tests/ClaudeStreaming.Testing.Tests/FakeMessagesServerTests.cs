@@ -23,8 +23,8 @@ public sealed class FakeMessagesServerTests
     public async Task Enqueue_TwoRepliesThenEmpty_ServedInOrderThenDefault(Transport transport)
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
-        fake.Enqueue(FakeReply.Text("first"), FakeReply.Text("second"));
-        fake.DefaultReply = FakeReply.Text("default");
+        fake.Enqueue(FakeReply.CreateText("first"), FakeReply.CreateText("second"));
+        fake.DefaultReply = FakeReply.CreateText("default");
 
         var texts = new List<string>();
         for (int i = 0; i < 4; i++)
@@ -64,7 +64,7 @@ public sealed class FakeMessagesServerTests
     public async Task UnknownPath_Get_NotFoundJsonErrorAndQueueUntouched(Transport transport)
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
-        fake.Enqueue(FakeReply.Text("kept"));
+        fake.Enqueue(FakeReply.CreateText("kept"));
 
         using HttpResponseMessage notFound = await fake.Client.GetAsync(new Uri("v1/models", UriKind.Relative));
         using JsonDocument error = JsonDocument.Parse(await notFound.Content.ReadAsStringAsync());

@@ -48,7 +48,7 @@ public sealed class FakeReplyTests
     public async Task Text_NonAscii_WrittenAsRawUtf8NotEscaped()
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(Transport.Handler);
-        fake.Enqueue(FakeReply.Text("日本 🚀 é"));
+        fake.Enqueue(FakeReply.CreateText("日本 🚀 é"));
 
         using HttpResponseMessage response = await fake.PostAsync();
         byte[] body = await response.Content.ReadAsByteArrayAsync();

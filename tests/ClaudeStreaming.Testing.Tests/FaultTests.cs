@@ -160,7 +160,7 @@ public sealed class FaultTests
     public async Task Finished_WholeReplyRead_CompletedNormallyAndNotAborted(Transport transport)
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
-        fake.Enqueue(FakeReply.Text("all of it"));
+        fake.Enqueue(FakeReply.CreateText("all of it"));
 
         using HttpResponseMessage response = await fake.PostAsync();
         await FakeEndpoint.ReadEventsAsync(response);

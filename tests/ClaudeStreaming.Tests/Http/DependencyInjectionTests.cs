@@ -11,7 +11,7 @@ public sealed class DependencyInjectionTests
     public async Task AddClaudeClient_ResolvesTypedClient_AndFactoryLogsNeverShowTheKey()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("from the container"));
+        server.Enqueue(FakeReply.CreateText("from the container"));
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
