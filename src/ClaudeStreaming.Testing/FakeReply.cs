@@ -12,7 +12,9 @@ namespace ClaudeStreaming.Testing;
 /// Every fluent method returns a new <see cref="FakeReply"/> and leaves the original untouched, so one script can
 /// be enqueued many times and shared between threads. A streamed reply produces exactly the wire events of the
 /// Messages API: <c>message_start</c>, then per block <c>content_block_start</c>, its deltas and
-/// <c>content_block_stop</c>, then <c>message_delta</c> and <c>message_stop</c>.
+/// <c>content_block_stop</c> (with a <c>ping</c> after the first block start, see
+/// <see cref="FakeMessagesOptions.AutoPing"/>), then <c>message_delta</c> and <c>message_stop</c>. A request without
+/// <c>"stream": true</c> gets the same script as one JSON message.
 /// </para>
 /// <para>
 /// "Deltas" in the fault methods (<see cref="DisconnectAfterDeltas"/>, <see cref="StallAfterDeltas"/>, ...) count

@@ -133,6 +133,41 @@ public sealed class RealisticApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
     }
 
+    [Theory]
+    [InlineData("2023-01-01", HttpStatusCode.OK)]
+    [InlineData("2026-10-21", HttpStatusCode.OK)]     // what the official SDKs of this era send
+    [InlineData("2026-12-02", HttpStatusCode.BadRequest)] // after "today" (the fixed clock below)
+    [InlineData("2022-12-31", HttpStatusCode.BadRequest)]
+    [InlineData("latest", HttpStatusCode.BadRequest)]
+    public async Task Checks_VersionIsAReleaseDateUpToToday(string version, HttpStatusCode expected)
+    {
+        await using FakeEndpoint fake = await FakeEndpoint.StartAsync(Transport.Handler);
+        fake.Options.TimeProvider = new FixedTime(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+        using HttpResponseMessage response = await fake.SendAsync(Request(Valid, "k", version));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Transport.Server)]
+    [InlineData(Transport.Handler)]
+    public async Task NonStreamingRequest_Truncated_HalfAJsonBody(Transport transport)
+    {
+        await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
+        fake.Enqueue(FakeReply.Create().Text("a b c d").TruncateAfterDeltas(1));
+
+        using HttpResponseMessage response = await fake.SendAsync(FakeEndpoint.NewRequest(stream: false));
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("{\"id\":\"msg_01", body, StringComparison.Ordinal);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(body));
+    }
+
+    [Fact]
+    public void Create_EmptyModel_Throws() => Assert.Throws<ArgumentException>(() => FakeReply.Create(model: ""));
+
     [Fact]
     public async Task Checks_BearerToken_AcceptedAsTheKey()
     {
