@@ -157,6 +157,23 @@ public sealed class OfficialClientTests
 
     [SkippableTheory]
     [MemberData(nameof(Clients))]
+    public async Task Stream_UnknownBlockAndDelta_TextAroundItStillRead(string client)
+    {
+        await using FakeMessagesServer server = await StartAsync();
+        server.Enqueue(FakeReply.Create()
+            .Text("Before.")
+            .Block("""{"type":"future_block","value":""}""", """{"type":"future_delta","value":"x"}""")
+            .Text(" After."));
+
+        Outcome outcome = await RunAsync(client, server, stream: true);
+
+        Assert.True(outcome.Kind == "message", outcome.ToString());
+        Assert.Equal("Before. After.", outcome.Text);
+        Assert.Equal(3, outcome.BlockTypes.Count);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Clients))]
     public async Task Stream_ErrorEventAfterDeltas_ClientError(string client)
     {
         await using FakeMessagesServer server = await StartAsync();
