@@ -41,7 +41,7 @@ await using FakeMessagesServer? offline = string.IsNullOrEmpty(Environment.GetEn
 ClaudeClientOptions options = new();
 if (offline is not null)
 {
-    offline.DefaultReply = FakeReply.Story();
+    offline.DefaultReply = OfflineStory.Reply;
     options = new ClaudeClientOptions { ApiKey = "offline", BaseAddress = offline.BaseAddress };
     AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]ANTHROPIC_API_KEY is not set: chatting with the offline fake Messages API at {offline.BaseAddress} (its replies are canned, not Claude)[/]");
 }

@@ -25,7 +25,7 @@ await using FakeMessagesServer? offline = string.IsNullOrEmpty(Environment.GetEn
 ClaudeClientOptions options = new();
 if (offline is not null)
 {
-    offline.DefaultReply = FakeReply.Story();
+    offline.DefaultReply = OfflineStory.Reply;
     options = new ClaudeClientOptions { ApiKey = "offline", BaseAddress = offline.BaseAddress };
     Console.WriteLine($"ANTHROPIC_API_KEY is not set: streaming a canned reply (not Claude) from the offline fake Messages API at {offline.BaseAddress}");
 }

@@ -23,7 +23,7 @@ await using FakeMessagesServer? offline = string.IsNullOrEmpty(Environment.GetEn
 string? offlineAddress = null;
 if (offline is not null)
 {
-    offline.DefaultReply = FakeReply.Story();
+    offline.DefaultReply = OfflineStory.Reply;
     offlineAddress = offline.BaseAddress.ToString();
     Console.WriteLine($"ANTHROPIC_API_KEY is not set: relaying canned replies (not Claude) from the offline fake Messages API at {offline.BaseAddress}");
 }

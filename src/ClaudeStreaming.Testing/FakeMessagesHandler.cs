@@ -33,6 +33,21 @@ public sealed class FakeMessagesHandler : HttpMessageHandler
         set => _book.DefaultReply = value;
     }
 
+    /// <summary>
+    /// Gets or sets a function that chooses the reply from the request when the queue is empty (used in place of
+    /// <see cref="DefaultReply"/>), e.g. to answer a tool loop turn by turn.
+    /// </summary>
+    /// <value><see langword="null"/> by default. It may be called from several threads at once; it must not return null.</value>
+    public Func<RecordedRequest, FakeReply>? Responder
+    {
+        get => _book.Responder;
+        set => _book.Responder = value;
+    }
+
+    /// <summary>Gets the checks and realistic defaults in force; change them before sending the requests they should apply to.</summary>
+    /// <value>All checks and defaults on, any API key accepted.</value>
+    public FakeMessagesOptions Options => _book.Options;
+
     /// <summary>Gets a snapshot of the requests received so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _book.Requests;
 
@@ -40,6 +55,14 @@ public sealed class FakeMessagesHandler : HttpMessageHandler
     /// <param name="replies">The replies, served in order.</param>
     /// <exception cref="ArgumentNullException"><paramref name="replies"/> or one of its items is null.</exception>
     public void Enqueue(params FakeReply[] replies) => _book.Enqueue(replies);
+
+    /// <summary>
+    /// Adds a reply chosen when its turn comes, from the request it answers: e.g. a tool loop's second reply that
+    /// reads the first turn's <see cref="RecordedRequest.ToolResults"/>.
+    /// </summary>
+    /// <param name="reply">Called once, with the request, when this entry reaches the front of the queue; must not return null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="reply"/> is null.</exception>
+    public void Enqueue(Func<RecordedRequest, FakeReply> reply) => _book.Enqueue(reply);
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -53,13 +76,23 @@ public sealed class FakeMessagesHandler : HttpMessageHandler
         string path = request.RequestUri is null ? "/" : request.RequestUri.IsAbsoluteUri ? request.RequestUri.PathAndQuery : request.RequestUri.OriginalString;
         var recorded = new RecordedRequest(request.Method.Method, path, ReadHeaders(request), body);
         _book.Record(recorded);
-        FakeReply reply = _book.Next(request.Method.Method, path);
+        FakeReply reply;
+        try
+        {
+            reply = _book.Next(recorded);
+        }
+        catch (Exception ex)
+        {
+            recorded.Finish(ReplyOutcome.ServerClosed);
+            throw new HttpRequestException("The fake Messages API failed while choosing the reply.", ex);
+        }
 
         // Ends the reply when the caller cancels (before the headers; HttpClient stops watching after), the body is
         // disposed, or the handler is disposed.
         var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         var sink = new InMemoryReplySink(request, () => CancelQuietly(lifetime));
-        _ = Task.Run(() => PlayAsync(reply, sink, recorded, lifetime), CancellationToken.None);
+        FakeMessagesOptions options = _book.Options;
+        _ = Task.Run(() => PlayAsync(reply, sink, recorded, options, lifetime), CancellationToken.None);
 
         try
         {
@@ -84,12 +117,12 @@ public sealed class FakeMessagesHandler : HttpMessageHandler
         base.Dispose(disposing);
     }
 
-    private static async Task PlayAsync(FakeReply reply, InMemoryReplySink sink, RecordedRequest recorded, CancellationTokenSource lifetime)
+    private static async Task PlayAsync(FakeReply reply, InMemoryReplySink sink, RecordedRequest recorded, FakeMessagesOptions options, CancellationTokenSource lifetime)
     {
         ReplyOutcome outcome;
         try
         {
-            outcome = await ReplyRunner.RunAsync(reply, sink, lifetime.Token).ConfigureAwait(false);
+            outcome = await ReplyRunner.RunAsync(reply, sink, recorded, options, lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

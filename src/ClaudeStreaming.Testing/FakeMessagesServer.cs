@@ -49,6 +49,21 @@ public sealed class FakeMessagesServer : IAsyncDisposable
         set => _book.DefaultReply = value;
     }
 
+    /// <summary>
+    /// Gets or sets a function that chooses the reply from the request when the queue is empty (used in place of
+    /// <see cref="DefaultReply"/>), e.g. to answer a tool loop turn by turn.
+    /// </summary>
+    /// <value><see langword="null"/> by default. It may be called from several threads at once; it must not return null.</value>
+    public Func<RecordedRequest, FakeReply>? Responder
+    {
+        get => _book.Responder;
+        set => _book.Responder = value;
+    }
+
+    /// <summary>Gets the checks and realistic defaults in force; change them before sending the requests they should apply to.</summary>
+    /// <value>All checks and defaults on, any API key accepted.</value>
+    public FakeMessagesOptions Options => _book.Options;
+
     /// <summary>Gets a snapshot of the requests received so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _book.Requests;
 
@@ -73,6 +88,11 @@ public sealed class FakeMessagesServer : IAsyncDisposable
         });
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
+        // The default lifetime (ConsoleLifetime) takes over Ctrl+C and SIGTERM for the whole process and only stops
+        // this host, so an app or test host that starts a fake would no longer exit on them. The fake is stopped by
+        // DisposeAsync alone.
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+
         WebApplication app = builder.Build();
         app.Run(server.HandleAsync);
         try
@@ -95,6 +115,14 @@ public sealed class FakeMessagesServer : IAsyncDisposable
     /// <param name="replies">The replies, served in order.</param>
     /// <exception cref="ArgumentNullException"><paramref name="replies"/> or one of its items is null.</exception>
     public void Enqueue(params FakeReply[] replies) => _book.Enqueue(replies);
+
+    /// <summary>
+    /// Adds a reply chosen when its turn comes, from the request it answers: e.g. a tool loop's second reply that
+    /// reads the first turn's <see cref="RecordedRequest.ToolResults"/>.
+    /// </summary>
+    /// <param name="reply">Called once, with the request, when this entry reaches the front of the queue; must not return null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="reply"/> is null.</exception>
+    public void Enqueue(Func<RecordedRequest, FakeReply> reply) => _book.Enqueue(reply);
 
     /// <summary>Stops the server, ending any reply still streaming (their requests' <see cref="RecordedRequest.Aborted"/> completes).</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
@@ -142,16 +170,16 @@ public sealed class FakeMessagesServer : IAsyncDisposable
         var recorded = new RecordedRequest(request.Method, path, headers, body);
         _book.Record(recorded);
 
-        FakeReply reply = _book.Next(request.Method, path);
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         ReplyOutcome outcome;
         try
         {
-            outcome = await ReplyRunner.RunAsync(reply, new KestrelReplySink(context), lifetime.Token).ConfigureAwait(false);
+            FakeReply reply = _book.Next(recorded);
+            outcome = await ReplyRunner.RunAsync(reply, new KestrelReplySink(context), recorded, _book.Options, lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // A gate threw: drop the connection so the client sees a failure rather than a clean, short stream.
+            // A gate or a reply function threw: drop the connection so the client sees a failure rather than a clean, short stream.
             context.Abort();
             recorded.Finish(ReplyOutcome.ServerClosed);
             return;

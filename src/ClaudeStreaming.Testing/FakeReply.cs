@@ -12,7 +12,9 @@ namespace ClaudeStreaming.Testing;
 /// Every fluent method returns a new <see cref="FakeReply"/> and leaves the original untouched, so one script can
 /// be enqueued many times and shared between threads. A streamed reply produces exactly the wire events of the
 /// Messages API: <c>message_start</c>, then per block <c>content_block_start</c>, its deltas and
-/// <c>content_block_stop</c>, then <c>message_delta</c> and <c>message_stop</c>.
+/// <c>content_block_stop</c> (with a <c>ping</c> after the first block start, see
+/// <see cref="FakeMessagesOptions.AutoPing"/>), then <c>message_delta</c> and <c>message_stop</c>. A request without
+/// <c>"stream": true</c> gets the same script as one JSON message.
 /// </para>
 /// <para>
 /// "Deltas" in the fault methods (<see cref="DisconnectAfterDeltas"/>, <see cref="StallAfterDeltas"/>, ...) count
@@ -22,11 +24,11 @@ namespace ClaudeStreaming.Testing;
 /// </remarks>
 public sealed class FakeReply
 {
-    /// <summary>The model name used when none is given.</summary>
+    /// <summary>The model name reported when neither the script nor the request names one.</summary>
     public const string DefaultModel = "claude-sonnet-4-5";
 
     private ReplyKind _kind;
-    private string _model = DefaultModel;
+    private string? _model;
     private string? _messageId;
     private string? _requestId;
     private ImmutableArray<ScriptItem> _items = [];
@@ -47,42 +49,48 @@ public sealed class FakeReply
     private int _status = 200;
     private ReadOnlyMemory<byte> _rawBody;
     private ImmutableArray<int> _chunkLengths = [];
+    private bool _leaveLastBlockOpen;
     private CompiledReply? _compiled;
 
     private FakeReply()
     {
     }
 
-    /// <summary>Starts an empty streamed reply (no content blocks yet) from the given model.</summary>
-    /// <param name="model">The model name reported in <c>message_start</c>.</param>
+    /// <summary>Starts an empty message reply (no content blocks yet): streamed for <c>"stream": true</c>, else one JSON message.</summary>
+    /// <param name="model">
+    /// The model name reported in the message; <see langword="null"/> names the requested model, as the API does
+    /// (see <see cref="FakeMessagesOptions.EchoModel"/>).
+    /// </param>
     /// <param name="messageId">The message id (<c>msg_…</c>); a fresh one is generated for each response when <see langword="null"/>.</param>
-    /// <returns>A streamed reply with no blocks, <c>end_turn</c> and default usage.</returns>
-    /// <exception cref="ArgumentException"><paramref name="model"/> is null or empty.</exception>
-    public static FakeReply Create(string model = DefaultModel, string? messageId = null)
+    /// <returns>A reply with no blocks, <c>end_turn</c> and default usage.</returns>
+    /// <exception cref="ArgumentException"><paramref name="model"/> is empty.</exception>
+    public static FakeReply Create(string? model = null, string? messageId = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(model);
+        if (model is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(model);
+        }
+
         return new FakeReply { _kind = ReplyKind.Stream, _model = model, _messageId = messageId };
     }
 
-    /// <summary>Creates a streamed reply with one text block, sent one word per delta.</summary>
+    /// <summary>Creates a reply with one text block, sent one word per delta: <c>Create().Text(text)</c> in one call.</summary>
     /// <param name="text">The whole reply text.</param>
-    /// <returns>A streamed reply ending with <c>end_turn</c>.</returns>
+    /// <returns>A reply ending with <c>end_turn</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
-    public static FakeReply Text(string text) => Create().Text(text, wordsPerDelta: 1);
-
-    /// <summary>
-    /// Creates the ready-made story used by samples in offline mode: a short friendly paragraph with some non-ASCII
-    /// text (é, 日本, 🚀), one or two words per delta at a 25 ms pace, with realistic usage.
-    /// </summary>
-    /// <returns>A paced streamed reply ending with <c>end_turn</c>.</returns>
-    public static FakeReply Story() => StoryReply.Value;
+    /// <remarks>Named apart from the instance <see cref="Text(string, int)"/>, which appends a block to a reply.</remarks>
+    public static FakeReply CreateText(string text) => Create().Text(text, wordsPerDelta: 1);
 
     /// <summary>Creates a non-streamed HTTP error response with the Messages API's JSON error body.</summary>
     /// <param name="status">The HTTP status code, e.g. 429 or 529.</param>
     /// <param name="errorType">The <c>error.type</c>, e.g. <c>rate_limit_error</c>.</param>
     /// <param name="message">The <c>error.message</c>.</param>
     /// <param name="requestId">The <c>request-id</c> header and body <c>request_id</c>; generated when <see langword="null"/>.</param>
-    /// <param name="headers">Extra response headers such as <c>retry-after</c>, <c>retry-after-ms</c> or <c>x-should-retry</c>.</param>
+    /// <param name="headers">
+    /// Extra response headers such as <c>retry-after</c>, <c>retry-after-ms</c> or <c>x-should-retry</c>; each replaces
+    /// the fake's default of the same name (429 and 529 get <c>retry-after: 0</c>; 408, 409, 429 and 5xx get
+    /// <c>x-should-retry: true</c>, other statuses <c>x-should-retry: false</c>).
+    /// </param>
     /// <returns>An error reply whose body is <c>{"type":"error","error":{"type":…,"message":…},"request_id":…}</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> is not between 100 and 999.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="errorType"/> or <paramref name="message"/> is null.</exception>
@@ -107,6 +115,20 @@ public sealed class FakeReply
             _headers = headers is null ? [] : [.. headers],
         };
     }
+
+    /// <summary>Creates a <c>429 rate_limit_error</c> as the API sends it, with <c>retry-after</c> and <c>x-should-retry: true</c>.</summary>
+    /// <param name="retryAfter">The <c>retry-after</c> (whole seconds, rounded up); <see cref="TimeSpan.Zero"/> when <see langword="null"/>, which keeps tests fast.</param>
+    /// <returns>An HTTP error reply; enqueue it twice before a reply for the sequence 429, 429, 200.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="retryAfter"/> is negative.</exception>
+    public static FakeReply RateLimited(TimeSpan? retryAfter = null) =>
+        WithRetryAfter(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit (fake).", retryAfter);
+
+    /// <summary>Creates a <c>529 overloaded_error</c> as the API sends it, with <c>retry-after</c> and <c>x-should-retry: true</c>.</summary>
+    /// <param name="retryAfter">The <c>retry-after</c> (whole seconds, rounded up); <see cref="TimeSpan.Zero"/> when <see langword="null"/>.</param>
+    /// <returns>An HTTP error reply.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="retryAfter"/> is negative.</exception>
+    public static FakeReply Overloaded(TimeSpan? retryAfter = null) =>
+        WithRetryAfter(529, "overloaded_error", "Overloaded", retryAfter);
 
     /// <summary>Creates a 200 <c>text/event-stream</c> response that replays exact bytes, such as a recorded <c>.sse</c> file.</summary>
     /// <param name="body">The bytes to send, unchanged.</param>
@@ -221,6 +243,84 @@ public sealed class FakeReply
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fragmentLength);
         return AddItem(new ToolUseItem(id, name, TextChunker.JsonFragments(inputJson, fragmentLength)));
     }
+
+    /// <summary>
+    /// Appends a <c>server_tool_use</c> block (a tool the API runs itself, such as <c>web_search</c>), streamed like
+    /// <see cref="ToolUse"/>; add its result block with <see cref="Block"/>.
+    /// </summary>
+    /// <param name="id">The server tool-use id, e.g. <c>srvtoolu_01…</c>.</param>
+    /// <param name="name">The server tool name, e.g. <c>web_search</c>.</param>
+    /// <param name="inputJson">The tool input JSON.</param>
+    /// <param name="fragmentLength">Characters per <c>input_json_delta</c> fragment.</param>
+    /// <returns>A new reply with the block appended; it does not change the default stop reason.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fragmentLength"/> is zero or negative.</exception>
+    /// <exception cref="InvalidOperationException">This reply is an HTTP error or raw reply.</exception>
+    public FakeReply ServerToolUse(string id, string name, string inputJson, int fragmentLength = 8)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(inputJson);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fragmentLength);
+        return AddItem(new ToolUseItem(id, name, TextChunker.JsonFragments(inputJson, fragmentLength), "server_tool_use"));
+    }
+
+    /// <summary>
+    /// Appends a text block with citations: it starts with <c>"citations": []</c>, sends one <c>citations_delta</c>
+    /// per citation, then the text's <c>text_delta</c>s.
+    /// </summary>
+    /// <param name="text">The block's text.</param>
+    /// <param name="citations">Each citation object's JSON, e.g. <c>{"type":"char_location","cited_text":"…",…}</c>.</param>
+    /// <returns>A new reply with the block appended.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/>, <paramref name="citations"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException">A citation is not a JSON object.</exception>
+    /// <exception cref="InvalidOperationException">This reply is an HTTP error or raw reply.</exception>
+    public FakeReply TextWithCitations(string text, params string[] citations)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(citations);
+        foreach (string citation in citations)
+        {
+            RequireJsonObject(citation, nameof(citations));
+        }
+
+        return AddItem(new TextItem(TextChunker.ByWords(text, 1), [.. citations]));
+    }
+
+    /// <summary>
+    /// Appends any content block, known or not (<c>web_search_tool_result</c>, <c>mcp_tool_use</c>, a type no client
+    /// knows yet): its <c>content_block_start</c> carries <paramref name="blockJson"/> as is, then each of
+    /// <paramref name="deltas"/> is sent as a <c>content_block_delta</c>'s <c>delta</c>.
+    /// </summary>
+    /// <param name="blockJson">The block object, e.g. <c>{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]}</c>; the non-streaming message carries it as is.</param>
+    /// <param name="deltas">The delta objects' JSON, e.g. <c>{"type":"future_delta","value":1}</c>; none by default.</param>
+    /// <returns>A new reply with the block appended.</returns>
+    /// <exception cref="ArgumentNullException">An argument or one of the deltas is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="blockJson"/> or a delta is not a JSON object.</exception>
+    /// <exception cref="InvalidOperationException">This reply is an HTTP error or raw reply.</exception>
+    public FakeReply Block(string blockJson, params string[] deltas)
+    {
+        RequireJsonObject(blockJson, nameof(blockJson));
+        ArgumentNullException.ThrowIfNull(deltas);
+        foreach (string delta in deltas)
+        {
+            RequireJsonObject(delta, nameof(deltas));
+        }
+
+        return AddItem(new RawBlockItem(blockJson, [.. deltas]));
+    }
+
+    /// <summary>
+    /// Ends the reply as the API does when <c>max_tokens</c> cuts it mid-block: the last block gets no
+    /// <c>content_block_stop</c> (a tool input may be left incomplete), and the stop reason is <c>max_tokens</c>.
+    /// </summary>
+    /// <returns>A new reply whose last block is left open.</returns>
+    /// <exception cref="InvalidOperationException">This reply is an HTTP error or raw reply.</exception>
+    public FakeReply CutAtMaxTokens() => WithStream(r =>
+    {
+        r._leaveLastBlockOpen = true;
+        r._stopReason ??= "max_tokens";
+    });
 
     /// <summary>Appends a <c>ping</c> event at this point of the script.</summary>
     /// <returns>A new reply with the ping appended.</returns>
@@ -390,7 +490,7 @@ public sealed class FakeReply
     {
         ReplyKind.HttpError => $"FakeReply(HTTP {_status} {_errorType})",
         ReplyKind.Raw => $"FakeReply(raw, {_rawBody.Length} bytes)",
-        _ => $"FakeReply(stream, {_model}, {_items.Count(i => i is not PingItem)} blocks{(_fault == FaultKind.None ? "" : ", " + _fault)})",
+        _ => $"FakeReply(message, {_model ?? "requested model"}, {_items.Count(i => i is not PingItem)} blocks{(_fault == FaultKind.None ? "" : ", " + _fault)})",
     };
 
     internal ReplyKind Kind => _kind;
@@ -436,12 +536,40 @@ public sealed class FakeReply
                     _cacheCreationTokens ?? 0,
                     _cacheReadTokens ?? 0,
                     _stopReason,
-                    _stopSequence);
+                    _stopSequence,
+                    _leaveLastBlockOpen);
                 compiled = Interlocked.CompareExchange(ref _compiled, compiled, null) ?? compiled;
             }
 
             return compiled;
         }
+    }
+
+    private static FakeReply WithRetryAfter(int status, string errorType, string message, TimeSpan? retryAfter)
+    {
+        TimeSpan after = retryAfter ?? TimeSpan.Zero;
+        ArgumentOutOfRangeException.ThrowIfLessThan(after, TimeSpan.Zero, nameof(retryAfter));
+        string seconds = ((long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return HttpError(status, errorType, message, headers: new Dictionary<string, string> { ["retry-after"] = seconds });
+    }
+
+    private static void RequireJsonObject(string json, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(json, paramName);
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                return;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Reported below.
+        }
+
+        throw new ArgumentException($"Expected a JSON object, got: {json}", paramName);
     }
 
     private FakeReply AddItem(ScriptItem item) => WithStream(r => r._items = r._items.Add(item));
@@ -470,18 +598,5 @@ public sealed class FakeReply
         copy._compiled = null;
         mutate(copy);
         return copy;
-    }
-
-    private static class StoryReply
-    {
-        internal static readonly FakeReply Value = Create(model: "claude-sonnet-4-5")
-            .Text(
-                "Once upon a time, in a small café by the harbour, a curious robot named Pixel learned to brew the " +
-                "perfect espresso. Travellers came from as far as 日本 to taste it, and every cup arrived with a " +
-                "tiny paper rocket 🚀 folded from the order slip. \"Good coffee,\" Pixel liked to say, \"is just " +
-                "patience, served warm.\" Naïve or not, everyone who visited left a little happier than before.",
-                wordsPerDelta: 2)
-            .Usage(input: 24, output: 92)
-            .Pace(TimeSpan.FromMilliseconds(25));
     }
 }

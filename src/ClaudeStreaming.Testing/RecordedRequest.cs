@@ -39,6 +39,57 @@ public sealed class RecordedRequest
     /// <summary>Gets the body parsed as JSON, or a default element (<see cref="JsonValueKind.Undefined"/>) when the body is not JSON.</summary>
     public JsonElement Json { get; }
 
+    /// <summary>Gets a value indicating whether the body asks for a streamed reply (<c>"stream": true</c>); otherwise the fake answers with one JSON message.</summary>
+    public bool IsStreaming => Json.ValueKind == JsonValueKind.Object
+        && Json.TryGetProperty("stream", out JsonElement stream)
+        && stream.ValueKind == JsonValueKind.True;
+
+    /// <summary>Gets the requested <c>model</c>, or <see langword="null"/> when the body names none.</summary>
+    public string? Model => Json.ValueKind == JsonValueKind.Object
+        && Json.TryGetProperty("model", out JsonElement model)
+        && model.ValueKind == JsonValueKind.String
+            ? model.GetString()
+            : null;
+
+    /// <summary>
+    /// Gets the <c>tool_result</c> blocks of the last message (the user turn that answers a tool call), so a reply
+    /// chosen per request can depend on them; empty when there are none.
+    /// </summary>
+    public IReadOnlyList<JsonElement> ToolResults
+    {
+        get
+        {
+            if (Json.ValueKind != JsonValueKind.Object
+                || !Json.TryGetProperty("messages", out JsonElement messages)
+                || messages.ValueKind != JsonValueKind.Array
+                || messages.GetArrayLength() == 0)
+            {
+                return [];
+            }
+
+            JsonElement last = messages[messages.GetArrayLength() - 1];
+            if (last.ValueKind != JsonValueKind.Object
+                || !last.TryGetProperty("content", out JsonElement content)
+                || content.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            var results = new List<JsonElement>();
+            foreach (JsonElement block in content.EnumerateArray())
+            {
+                if (block.ValueKind == JsonValueKind.Object
+                    && block.TryGetProperty("type", out JsonElement type)
+                    && type.ValueEquals("tool_result"))
+                {
+                    results.Add(block);
+                }
+            }
+
+            return results;
+        }
+    }
+
     /// <summary>
     /// Gets a task that completes when the client disconnected or cancelled before the reply was fully sent (also when
     /// the fake is disposed mid-reply); it never completes for a reply that finished, nor for a scripted disconnect.

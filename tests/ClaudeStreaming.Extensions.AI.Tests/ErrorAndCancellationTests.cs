@@ -92,7 +92,7 @@ public sealed class ErrorAndCancellationTests
     public async Task GetResponseAsync_CancelledBeforeTheCall_NoRequestCompletes()
     {
         await using var server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("never read"));
+        server.Enqueue(FakeReply.CreateText("never read"));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ChatClients.For(server).GetResponseAsync(ChatClients.Hello(), cancellationToken: new CancellationToken(canceled: true)));
 

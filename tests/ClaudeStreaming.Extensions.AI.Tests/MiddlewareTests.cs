@@ -52,7 +52,7 @@ public sealed class MiddlewareTests
         await using var server = await FakeMessagesServer.StartAsync();
         server.Enqueue(
             FakeReply.Create().ToolUse("toolu_x", "Explode", "{}").StopReason("tool_use"),
-            FakeReply.Text("Sorry, that failed."));
+            FakeReply.CreateText("Sorry, that failed."));
         IChatClient withTools = new ChatClientBuilder(ChatClients.For(server)).UseFunctionInvocation().Build();
 
         await withTools.GetResponseAsync(
@@ -70,7 +70,7 @@ public sealed class MiddlewareTests
         await using var server = await FakeMessagesServer.StartAsync();
         server.Enqueue(
             FakeReply.Create().Thinking("The user wants the weather, so I call the tool.", signature: "sig_roundtrip").ToolUse("toolu_t", "GetWeather", """{"city":"Oslo"}""").StopReason("tool_use"),
-            FakeReply.Text("Sunny in Oslo."));
+            FakeReply.CreateText("Sunny in Oslo."));
         IChatClient withTools = new ChatClientBuilder(ChatClients.For(server)).UseFunctionInvocation().Build();
 
         await withTools.GetResponseAsync(
@@ -88,7 +88,7 @@ public sealed class MiddlewareTests
     public async Task History_RedactedThinkingAndServerBlocks_GoBackUnchanged()
     {
         await using var server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Create().RedactedThinking("redacted_blob").Text("First."), FakeReply.Text("Second."));
+        server.Enqueue(FakeReply.Create().RedactedThinking("redacted_blob").Text("First."), FakeReply.CreateText("Second."));
         IChatClient chat = ChatClients.For(server);
         List<ChatMessage> history = [new(ChatRole.User, "One")];
 
@@ -137,7 +137,7 @@ public sealed class MiddlewareTests
         await using var server = await FakeMessagesServer.StartAsync();
         server.Enqueue(
             FakeReply.Create().ToolUse("toolu_di", "GetWeather", """{"city":"Rome"}""").StopReason("tool_use"),
-            FakeReply.Text("Sunny in Rome."));
+            FakeReply.CreateText("Sunny in Rome."));
         var services = new ServiceCollection();
 
         // The issue's app wiring, with the fake server's address.
@@ -158,7 +158,7 @@ public sealed class MiddlewareTests
     public async Task History_SerializedAndRestored_RedactedAndSignedThinkingStillGoBack()
     {
         await using var server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Create().RedactedThinking("redacted_blob").Thinking("", signature: "sig_omitted").Text("First."), FakeReply.Text("Second."));
+        server.Enqueue(FakeReply.Create().RedactedThinking("redacted_blob").Thinking("", signature: "sig_omitted").Text("First."), FakeReply.CreateText("Second."));
         IChatClient chat = ChatClients.For(server);
         ChatResponse first = await chat.GetResponseAsync(ChatClients.Hello());
 

@@ -336,7 +336,7 @@ public sealed class RequestMappingTests
     private static async Task<JsonElement> SendAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         await using var server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.CreateText("ok"));
         ChatResponse response = await ChatClients.For(server).GetResponseAsync(messages, options);
         Assert.Equal("ok", response.Text);
         return Assert.Single(server.Requests).Json.Clone();

@@ -39,7 +39,7 @@ public sealed class UnknownContentTests
     public async Task History_UnknownBlock_GoesBackToTheApiUnchanged()
     {
         await using var server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.RawText(Body), FakeReply.Text("Next."));
+        server.Enqueue(FakeReply.RawText(Body), FakeReply.CreateText("Next."));
         IChatClient chat = ChatClients.For(server);
         List<ChatMessage> history = ChatClients.Hello();
 
@@ -56,7 +56,7 @@ public sealed class UnknownContentTests
     public async Task Options_HostedWebSearchTool_BecomesTheServerTool()
     {
         await using var server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.CreateText("ok"));
 
         await ChatClients.For(server).GetResponseAsync(ChatClients.Hello(), new ChatOptions { Tools = [new HostedWebSearchTool()] });
 
@@ -71,7 +71,7 @@ public sealed class UnknownContentTests
         await using var server = await FakeMessagesServer.StartAsync();
         server.Enqueue(
             FakeReply.Create().Thinking("Need the time.", signature: "sig_stream").ToolUse("toolu_now", "now", "{}").StopReason("tool_use"),
-            FakeReply.Text("It is noon."));
+            FakeReply.CreateText("It is noon."));
         IChatClient chat = new ChatClientBuilder(ChatClients.For(server)).UseFunctionInvocation().Build();
         var options = new ChatOptions { Tools = [AIFunctionFactory.Create(() => "12:00", "now")] };
 

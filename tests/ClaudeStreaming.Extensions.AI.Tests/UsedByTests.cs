@@ -24,7 +24,7 @@ public sealed class UsedByTests
         server.Enqueue(
             FakeReply.Create().TextDeltas("Hello", " from", " Claude."),
             FakeReply.Create().ToolUse("toolu_used_by", "GetWeather", """{"city":"Paris"}""").StopReason("tool_use"),
-            FakeReply.Text("It is sunny in Paris."));
+            FakeReply.CreateText("It is sunny in Paris."));
         string key = ChatClients.ApiKey;
         List<ChatMessage> history = [new(ChatRole.User, "What's the weather in Paris?")];
         ChatOptions? options = null;

@@ -17,7 +17,7 @@ public sealed class QuickStartTests
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{sample.Describe()}");
         string[] lines = output.Split('\n');
         Assert.StartsWith("ANTHROPIC_API_KEY is not set: streaming a canned reply (not Claude) from the offline fake Messages API at http://127.0.0.1:", lines[0]);
-        // FakeReply.Story(): the canned story, non-ASCII included, arrives whole and in order.
+        // OfflineStory.Reply (samples/Shared): the canned story, non-ASCII included, arrives whole and in order.
         Assert.Contains("Once upon a time, in a small café by the harbour, a curious robot named Pixel", output);
         Assert.Contains("as far as 日本 to taste it", output);
         Assert.Contains("tiny paper rocket 🚀 folded", output);

@@ -51,7 +51,7 @@ public sealed class WebRelayBrowserTests(WebRelayFixture relay)
         var gate = new DeltaGate();
         relay.Upstream.Enqueue(
             FakeReply.Create().TextDeltas("The ", "rocket ", "left ", "the ", "pad.").Gate(gate.WaitAsync),
-            FakeReply.Text("Continuing from where we stopped."));
+            FakeReply.CreateText("Continuing from where we stopped."));
         int before = relay.Upstream.Requests.Count;
         IPage page = await relay.NewPageAsync();
         await page.GotoAsync("/");

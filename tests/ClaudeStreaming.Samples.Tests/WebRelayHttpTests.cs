@@ -43,7 +43,7 @@ public sealed class WebRelayHttpTests(WebRelayFixture relay) : IDisposable
     [Fact]
     public async Task Chat_ForwardsTheWholeConversation()
     {
-        relay.Upstream.Enqueue(FakeReply.Text("Noted."));
+        relay.Upstream.Enqueue(FakeReply.CreateText("Noted."));
         int before = relay.Upstream.Requests.Count;
 
         using HttpResponseMessage response = await PostChatAsync("""

@@ -55,6 +55,44 @@ internal sealed class FakeEndpoint : IAsyncDisposable
         }
     }
 
+    public FakeMessagesOptions Options => _server?.Options ?? _handler!.Options;
+
+    public void Enqueue(Func<RecordedRequest, FakeReply> reply)
+    {
+        if (_server is not null)
+        {
+            _server.Enqueue(reply);
+        }
+        else
+        {
+            _handler!.Enqueue(reply);
+        }
+    }
+
+    public Func<RecordedRequest, FakeReply>? Responder
+    {
+        set
+        {
+            if (_server is not null)
+            {
+                _server.Responder = value;
+            }
+            else
+            {
+                _handler!.Responder = value;
+            }
+        }
+    }
+
+    /// <summary>Sends a request as built by the test (and disposes it) and reads the whole response.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            return await Client.SendAsync(request);
+        }
+    }
+
     public FakeReply DefaultReply
     {
         set
@@ -73,16 +111,24 @@ internal sealed class FakeEndpoint : IAsyncDisposable
     /// <summary>Sends a streaming Messages request and returns as soon as the headers arrive.</summary>
     public async Task<HttpResponseMessage> PostAsync(string path = "v1/messages", CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        using HttpRequestMessage request = NewRequest(path);
+        return await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    /// <summary>A request the real API accepts: key, version and a minimal body (streamed unless <paramref name="stream"/> is false).</summary>
+    public static HttpRequestMessage NewRequest(string path = "v1/messages", bool stream = true, string model = "claude-sonnet-4-5")
+    {
+        string streamMember = stream ? "\"stream\":true," : "";
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(
-                """{"model":"claude-sonnet-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Hi"}]}""",
+                "{\"model\":\"" + model + "\",\"max_tokens\":64," + streamMember + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
                 Encoding.UTF8,
                 "application/json"),
         };
         request.Headers.Add("x-api-key", "test-key");
         request.Headers.Add("anthropic-version", "2023-06-01");
-        return await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return request;
     }
 
     /// <summary>Reads the whole body as SSE events.</summary>

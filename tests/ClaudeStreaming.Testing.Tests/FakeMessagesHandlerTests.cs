@@ -8,7 +8,7 @@ public sealed class FakeMessagesHandlerTests
     public async Task SendAsync_CancelledBeforeHeaders_ThrowsAndAborts()
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(Transport.Handler);
-        fake.Enqueue(FakeReply.Text("late").DelayHeaders(TimeSpan.FromSeconds(30)));
+        fake.Enqueue(FakeReply.CreateText("late").DelayHeaders(TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fake.PostAsync(cancellationToken: cts.Token));
@@ -55,7 +55,7 @@ public sealed class FakeMessagesHandlerTests
         var handler = new FakeMessagesHandler();
         handler.Enqueue(FakeReply.Create().Text("a b").StallAfterDeltas(1));
         using var client = new HttpClient(handler) { BaseAddress = new Uri("https://api.anthropic.com/") };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/messages") { Content = new StringContent("{}") };
+        using HttpRequestMessage request = FakeEndpoint.NewRequest();
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using Stream stream = await response.Content.ReadAsStreamAsync();
 

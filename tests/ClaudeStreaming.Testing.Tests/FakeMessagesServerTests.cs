@@ -23,8 +23,8 @@ public sealed class FakeMessagesServerTests
     public async Task Enqueue_TwoRepliesThenEmpty_ServedInOrderThenDefault(Transport transport)
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
-        fake.Enqueue(FakeReply.Text("first"), FakeReply.Text("second"));
-        fake.DefaultReply = FakeReply.Text("default");
+        fake.Enqueue(FakeReply.CreateText("first"), FakeReply.CreateText("second"));
+        fake.DefaultReply = FakeReply.CreateText("default");
 
         var texts = new List<string>();
         for (int i = 0; i < 4; i++)
@@ -64,7 +64,7 @@ public sealed class FakeMessagesServerTests
     public async Task UnknownPath_Get_NotFoundJsonErrorAndQueueUntouched(Transport transport)
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
-        fake.Enqueue(FakeReply.Text("kept"));
+        fake.Enqueue(FakeReply.CreateText("kept"));
 
         using HttpResponseMessage notFound = await fake.Client.GetAsync(new Uri("v1/models", UriKind.Relative));
         using JsonDocument error = JsonDocument.Parse(await notFound.Content.ReadAsStringAsync());
@@ -99,7 +99,7 @@ public sealed class FakeMessagesServerTests
         FakeMessagesServer server = await FakeMessagesServer.StartAsync();
         server.Enqueue(FakeReply.Create().Text("a b").StallAfterDeltas(0));
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/messages") { Content = new StringContent("{}") };
+        using HttpRequestMessage request = FakeEndpoint.NewRequest();
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Stream body = await response.Content.ReadAsStreamAsync();
         await SseParser.Create(body).EnumerateAsync().GetAsyncEnumerator().MoveNextAsync();

@@ -96,7 +96,7 @@ public sealed class FaultTests
             }
         });
 
-        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "content_block_delta"], received);
+        Assert.Equal(["message_start", "content_block_start", "ping", "content_block_delta", "content_block_delta"], received);
         RecordedRequest request = Assert.Single(fake.Requests);
         await request.Finished.WaitAsync(Patience);
         Assert.False(request.CompletedNormally);
@@ -160,7 +160,7 @@ public sealed class FaultTests
     public async Task Finished_WholeReplyRead_CompletedNormallyAndNotAborted(Transport transport)
     {
         await using FakeEndpoint fake = await FakeEndpoint.StartAsync(transport);
-        fake.Enqueue(FakeReply.Text("all of it"));
+        fake.Enqueue(FakeReply.CreateText("all of it"));
 
         using HttpResponseMessage response = await fake.PostAsync();
         await FakeEndpoint.ReadEventsAsync(response);
@@ -182,7 +182,7 @@ public sealed class FaultTests
         using HttpResponseMessage response = await fake.PostAsync();
         List<SseItem<string>> events = await FakeEndpoint.ReadEventsAsync(response);
 
-        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "error"], events.Select(e => e.EventType));
+        Assert.Equal(["message_start", "content_block_start", "ping", "content_block_delta", "error"], events.Select(e => e.EventType));
         JsonElement error = events[^1].Json();
         Assert.Equal("error", error.GetProperty("type").GetString());
         Assert.Equal("overloaded_error", error.GetProperty("error").GetProperty("type").GetString());
@@ -215,7 +215,7 @@ public sealed class FaultTests
         using HttpResponseMessage response = await fake.PostAsync();
         List<SseItem<string>> events = await FakeEndpoint.ReadEventsAsync(response);
 
-        Assert.Equal(["message_start", "content_block_start", "content_block_delta"], events.Select(e => e.EventType));
+        Assert.Equal(["message_start", "content_block_start", "ping", "content_block_delta"], events.Select(e => e.EventType));
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public sealed class UsedByTests
         Assert.Equal("message", doc.RootElement.GetProperty("type").GetString());
         Assert.Equal("thinking", doc.RootElement.GetProperty("content")[0].GetProperty("type").GetString());
         Assert.Equal(42, doc.RootElement.GetProperty("usage").GetProperty("output_tokens").GetInt32());
-        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"], eventTypes);
+        // The fake, like the API, sends a ping after the first content_block_start.
+        Assert.Equal(["message_start", "content_block_start", "ping", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"], eventTypes);
 
         RecordedRequest sent = server.Requests[0];
         Assert.Equal("You are a helpful assistant.", sent.Json.GetProperty("system").GetString());

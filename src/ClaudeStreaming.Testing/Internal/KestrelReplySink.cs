@@ -31,7 +31,9 @@ internal sealed class KestrelReplySink(HttpContext context) : IReplySink
     public async ValueTask AbortAsync()
     {
         // Let the flushed bytes leave the socket before the reset, so the client sees exactly the scripted deltas.
-        await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+        // A grace period, not a guarantee (Kestrel does not report when bytes have left the socket), generous enough
+        // for a loaded machine.
+        await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
         context.Abort();
     }
 }

@@ -2,18 +2,27 @@ using System.Collections.Concurrent;
 
 namespace ClaudeStreaming.Testing.Internal;
 
-/// <summary>The reply queue and request log shared by the server and the handler; lock-free on the streaming path.</summary>
+/// <summary>The reply queue, request log and options shared by the server and the handler; lock-free on the streaming path.</summary>
 internal sealed class ReplyBook
 {
-    private readonly ConcurrentQueue<FakeReply> _queue = new();
+    private readonly ConcurrentQueue<Func<RecordedRequest, FakeReply>> _queue = new();
     private readonly List<RecordedRequest> _requests = [];
     private readonly Lock _requestsLock = new();
-    private FakeReply _defaultReply = FakeReply.Text("Hello! This is the default reply of the fake Messages API.");
+    private FakeReply _defaultReply = FakeReply.Create().Text("Hello! This is the default reply of the fake Messages API.");
+    private Func<RecordedRequest, FakeReply>? _responder;
+
+    public FakeMessagesOptions Options { get; } = new();
 
     public FakeReply DefaultReply
     {
         get => Volatile.Read(ref _defaultReply);
         set => Volatile.Write(ref _defaultReply, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    public Func<RecordedRequest, FakeReply>? Responder
+    {
+        get => Volatile.Read(ref _responder);
+        set => Volatile.Write(ref _responder, value);
     }
 
     public IReadOnlyList<RecordedRequest> Requests
@@ -37,8 +46,14 @@ internal sealed class ReplyBook
 
         foreach (FakeReply reply in replies)
         {
-            _queue.Enqueue(reply);
+            _queue.Enqueue(_ => reply);
         }
+    }
+
+    public void Enqueue(Func<RecordedRequest, FakeReply> reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        _queue.Enqueue(reply);
     }
 
     public void Record(RecordedRequest request)
@@ -49,9 +64,15 @@ internal sealed class ReplyBook
         }
     }
 
-    /// <summary>Chooses the reply: an error for paths and methods the fake does not serve, else the next queued reply.</summary>
-    public FakeReply Next(string method, string path)
+    /// <summary>
+    /// Chooses the reply: an error for paths and methods the fake does not serve or a request the API would reject
+    /// (neither consumes a queued reply), else the next queued reply, the responder's, or the default.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A reply function returned null or threw.</exception>
+    public FakeReply Next(RecordedRequest request)
     {
+        string method = request.Method;
+        string path = request.Path;
         int query = path.IndexOf('?', StringComparison.Ordinal);
         string pathOnly = query < 0 ? path : path[..query];
 
@@ -66,6 +87,17 @@ internal sealed class ReplyBook
             return FakeReply.HttpError(405, "invalid_request_error", $"Method {method} is not allowed on {pathOnly}; use POST.");
         }
 
-        return _queue.TryDequeue(out FakeReply? reply) ? reply : DefaultReply;
+        if (RequestChecks.Check(request, Options) is { } rejected)
+        {
+            return rejected;
+        }
+
+        Func<RecordedRequest, FakeReply>? choose = _queue.TryDequeue(out Func<RecordedRequest, FakeReply>? queued) ? queued : Responder;
+        if (choose is null)
+        {
+            return DefaultReply;
+        }
+
+        return choose(request) ?? throw new InvalidOperationException($"A reply function returned null for {request}.");
     }
 }

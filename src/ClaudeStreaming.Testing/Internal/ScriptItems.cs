@@ -23,9 +23,12 @@ internal enum FaultKind
 /// <summary>One step of a streamed script: a content block or a ping.</summary>
 internal abstract class ScriptItem;
 
-internal sealed class TextItem(ImmutableArray<string> deltas) : ScriptItem
+internal sealed class TextItem(ImmutableArray<string> deltas, ImmutableArray<string> citations = default) : ScriptItem
 {
     public ImmutableArray<string> Deltas { get; } = deltas;
+
+    /// <summary>The citation objects' JSON, sent as <c>citations_delta</c>s before the text; default when the block has no citations.</summary>
+    public ImmutableArray<string> Citations { get; } = citations;
 }
 
 internal sealed class ThinkingItem(ImmutableArray<string> deltas, string signature) : ScriptItem
@@ -40,8 +43,11 @@ internal sealed class RedactedThinkingItem(string data) : ScriptItem
     public string Data { get; } = data;
 }
 
-internal sealed class ToolUseItem(string id, string name, ImmutableArray<string> fragments) : ScriptItem
+internal sealed class ToolUseItem(string id, string name, ImmutableArray<string> fragments, string type = "tool_use") : ScriptItem
 {
+    /// <summary><c>tool_use</c>, or <c>server_tool_use</c> for a tool the API runs itself.</summary>
+    public string Type { get; } = type;
+
     public string Id { get; } = id;
 
     public string Name { get; } = name;
@@ -52,4 +58,12 @@ internal sealed class ToolUseItem(string id, string name, ImmutableArray<string>
 internal sealed class PingItem : ScriptItem
 {
     public static readonly PingItem Instance = new();
+}
+
+/// <summary>Any block, known or not: its <c>content_block_start</c> JSON as given, then its delta objects as given.</summary>
+internal sealed class RawBlockItem(string blockJson, ImmutableArray<string> deltas) : ScriptItem
+{
+    public string BlockJson { get; } = blockJson;
+
+    public ImmutableArray<string> Deltas { get; } = deltas;
 }

@@ -74,7 +74,7 @@ public sealed class HttpErrorTests
         server.Enqueue(
             FakeReply.HttpError(529, "overloaded_error", "busy", headers: fast),
             FakeReply.HttpError(500, "api_error", "oops", headers: fast),
-            FakeReply.Text("third time lucky"));
+            FakeReply.CreateText("third time lucky"));
         using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 2);
 
         string text = await (await client.Messages.StreamAsync(TestClients.Request())).GetFinalTextAsync();
@@ -142,7 +142,7 @@ public sealed class HttpErrorTests
     public async Task SlowHeaders_TimeOutAsConnectionException()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("late").DelayHeaders(TimeSpan.FromSeconds(5)));
+        server.Enqueue(FakeReply.CreateText("late").DelayHeaders(TimeSpan.FromSeconds(5)));
         using ClaudeClient client = TestClients.For(server, o => o.Timeout = TimeSpan.FromMilliseconds(200));
 
         var ex = await Assert.ThrowsAsync<ClaudeConnectionException>(() => client.Messages.StreamAsync(TestClients.Request()));

@@ -176,7 +176,7 @@ public sealed class StreamFuzzTests(ITestOutputHelper output)
 
         FakeReply[] own =
         [
-            FakeReply.Text("Hello there, how are you today?"),
+            FakeReply.CreateText("Hello there, how are you today?"),
             FakeReply.Create().Thinking("let me think", "EqSig==").Text("Answer: 42 ✓ 🚀").Usage(10, 20),
             FakeReply.Create().Text("Checking.").ToolUse("toolu_1", "lookup", """{"q":"Zürich","days":[1,2,3],"nested":{"a":null}}""", fragmentLength: 3),
             FakeReply.Create().TextDeltas("é", "🚀", "\"quoted\"", "\\", "line\nbreak").Ping().StopReason("max_tokens"),

@@ -11,7 +11,7 @@ public sealed class DependencyInjectionTests
     public async Task AddClaudeClient_ResolvesTypedClient_AndFactoryLogsNeverShowTheKey()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("from the container"));
+        server.Enqueue(FakeReply.CreateText("from the container"));
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -40,8 +40,8 @@ public sealed class DependencyInjectionTests
     {
         await using FakeMessagesServer first = await FakeMessagesServer.StartAsync();
         await using FakeMessagesServer second = await FakeMessagesServer.StartAsync();
-        first.Enqueue(FakeReply.Text("from the first"));
-        second.Enqueue(FakeReply.Text("from the second"));
+        first.Enqueue(FakeReply.CreateText("from the first"));
+        second.Enqueue(FakeReply.CreateText("from the second"));
         var services = new ServiceCollection();
         services.AddKeyedClaudeClient("first", o =>
         {

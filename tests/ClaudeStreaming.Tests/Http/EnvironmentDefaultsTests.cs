@@ -13,7 +13,7 @@ public sealed class EnvironmentDefaultsTests
     public async Task Defaults_ComeFromAnthropicEnvironmentVariables()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("from the environment"));
+        server.Enqueue(FakeReply.CreateText("from the environment"));
         using var _ = new EnvironmentScope(("ANTHROPIC_API_KEY", "env-key-123"), ("ANTHROPIC_BASE_URL", server.BaseAddress.ToString()), ("ANTHROPIC_AUTH_TOKEN", null));
         using var client = new ClaudeClient();
 
@@ -27,7 +27,7 @@ public sealed class EnvironmentDefaultsTests
     public async Task AuthToken_WithoutKey_IsSentAsBearer()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.CreateText("ok"));
         using var _ = new EnvironmentScope(("ANTHROPIC_API_KEY", null), ("ANTHROPIC_AUTH_TOKEN", null), ("ANTHROPIC_BASE_URL", null));
         using var client = new ClaudeClient(new ClaudeClientOptions { AuthToken = "oauth-token-1", BaseAddress = server.BaseAddress });
 

@@ -71,7 +71,7 @@ public sealed class FailEarlyTests
     {
         using var _ = new ClearedEnvironment([.. CredentialVariables, "ANTHROPIC_BASE_URL"]);
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("configured"));
+        server.Enqueue(FakeReply.CreateText("configured"));
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Claude:ApiKey"] = TestClients.ApiKey,

@@ -94,7 +94,7 @@ public sealed class HostileResponseTests
     public async Task StreamAsync_InsaneRetryAfter_IsIgnored_AndTheRetryStillHappens(string header, string value)
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy", headers: new Dictionary<string, string> { [header] = value }), FakeReply.Text("after the backoff"));
+        server.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy", headers: new Dictionary<string, string> { [header] = value }), FakeReply.CreateText("after the backoff"));
         using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 1);
 
         string text = await (await client.Messages.StreamAsync(TestClients.Request())).GetFinalTextAsync();
@@ -141,7 +141,7 @@ public sealed class HostileResponseTests
     public async Task StreamAsync_SuppliedHttpClientOwnTimeout_IsTheLibrarysTimeout_AndIsRetried()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("late").DelayHeaders(TimeSpan.FromSeconds(20)), FakeReply.Text("late").DelayHeaders(TimeSpan.FromSeconds(20)));
+        server.Enqueue(FakeReply.CreateText("late").DelayHeaders(TimeSpan.FromSeconds(20)), FakeReply.CreateText("late").DelayHeaders(TimeSpan.FromSeconds(20)));
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMilliseconds(300) };
         using var client = new ClaudeClient(http, new ClaudeClientOptions { ApiKey = TestClients.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 1 });
 
@@ -156,7 +156,7 @@ public sealed class HostileResponseTests
     public async Task StreamAsync_CallerCancellation_StaysOperationCanceled_NotATimeout()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("late").DelayHeaders(TimeSpan.FromSeconds(20)));
+        server.Enqueue(FakeReply.CreateText("late").DelayHeaders(TimeSpan.FromSeconds(20)));
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
         using var client = new ClaudeClient(http, new ClaudeClientOptions { ApiKey = TestClients.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 1 });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));

@@ -9,7 +9,8 @@ public sealed class RequestTests
     public async Task StreamAsync_SendsHeadersAndStreamingBody()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Options.RequireVersion = false; // the API would reject the made-up version this test sends
+        server.Enqueue(FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(server, o => { o.Betas.Add("beta-a"); o.Betas.Add("beta-b"); o.AnthropicVersion = "2099-01-01"; });
 
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
@@ -33,7 +34,7 @@ public sealed class RequestTests
     public async Task StreamAsync_DefaultVersion_Is20230601()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(server);
 
         await (await client.Messages.StreamAsync(TestClients.Request())).GetFinalMessageAsync();
@@ -46,7 +47,7 @@ public sealed class RequestTests
     public async Task StreamAsync_FullRequest_SerializesEveryMember()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(server);
         var request = new MessageRequest
         {
@@ -116,7 +117,7 @@ public sealed class RequestTests
     public async Task SuppliedHttpClient_IsNeitherMutatedNorDisposed()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("one"), FakeReply.Text("two"));
+        server.Enqueue(FakeReply.CreateText("one"), FakeReply.CreateText("two"));
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
         var client = new ClaudeClient(http, new ClaudeClientOptions { ApiKey = TestClients.ApiKey });
 
@@ -154,7 +155,7 @@ public sealed class RequestTests
     public async Task BaseAddressWithPath_IsResolvedAgainst()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(server, o => o.BaseAddress = new Uri(server.BaseAddress, "proxy/anthropic"));
 
         await (await client.Messages.StreamAsync(TestClients.Request())).GetFinalMessageAsync();

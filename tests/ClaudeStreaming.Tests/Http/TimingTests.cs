@@ -56,7 +56,7 @@ public sealed class TimingTests
     {
         var time = new ObservedTimeProvider();
         using var handler = new FakeMessagesHandler();
-        handler.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy"), FakeReply.HttpError(529, "overloaded_error", "busy"), FakeReply.Text("ok"));
+        handler.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy"), FakeReply.HttpError(529, "overloaded_error", "busy"), FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(handler, o => { o.TimeProvider = time; o.MaxRetries = 2; });
 
         Task<MessageStream> call = client.Messages.StreamAsync(TestClients.Request());
@@ -80,7 +80,7 @@ public sealed class TimingTests
         using var handler = new FakeMessagesHandler();
         handler.Enqueue(
             FakeReply.HttpError(429, "rate_limit_error", "slow down", headers: new Dictionary<string, string> { ["retry-after"] = "20" }),
-            FakeReply.Text("ok"));
+            FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(handler, o => { o.TimeProvider = time; o.MaxRetries = 1; });
 
         Task<MessageStream> call = client.Messages.StreamAsync(TestClients.Request());

@@ -100,7 +100,7 @@ public sealed class KeyRedactionTests
     public async Task StreamAsync_ResponseHeaderEchoingTheKey_IsScrubbedFromResponseHeaders()
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
-        server.Enqueue(FakeReply.Text("ok").Header("x-echo", $"you sent {Key}").RequestId(Key));
+        server.Enqueue(FakeReply.CreateText("ok").Header("x-echo", $"you sent {Key}").RequestId(Key));
         using ClaudeClient client = TestClients.For(server);
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
 
@@ -114,7 +114,7 @@ public sealed class KeyRedactionTests
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
         server.Enqueue(
-            FakeReply.Text("ok").Header("x-echo", Key),
+            FakeReply.CreateText("ok").Header("x-echo", Key),
             FakeReply.HttpError(401, "authentication_error", $"invalid key {Key}", headers: new Dictionary<string, string> { ["x-echo"] = Key }));
         var logs = new ConcurrentQueue<string>();
         var services = new ServiceCollection();

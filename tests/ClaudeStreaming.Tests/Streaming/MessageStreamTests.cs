@@ -111,7 +111,7 @@ public sealed class MessageStreamTests
     [Fact]
     public async Task GetFinalMessage_WithoutEnumerating_DrainsTheStream()
     {
-        var (server, client) = await StartAsync(FakeReply.Text("drained whole"));
+        var (server, client) = await StartAsync(FakeReply.CreateText("drained whole"));
         await using var _ = server;
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
 
@@ -122,7 +122,7 @@ public sealed class MessageStreamTests
     [Fact]
     public async Task GetFinalMessage_AfterPartialManualRead_DrainsTheRest()
     {
-        var (server, client) = await StartAsync(FakeReply.Text("one two three four"));
+        var (server, client) = await StartAsync(FakeReply.CreateText("one two three four"));
         await using var _ = server;
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
 
@@ -136,7 +136,7 @@ public sealed class MessageStreamTests
     [Fact]
     public async Task Enumeration_AfterTheEnd_Throws()
     {
-        var (server, client) = await StartAsync(FakeReply.Text("once"));
+        var (server, client) = await StartAsync(FakeReply.CreateText("once"));
         await using var _ = server;
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
         await foreach (string piece in stream.TextStream)
@@ -227,7 +227,7 @@ public sealed class MessageStreamTests
     [Fact]
     public async Task ResponseMetadata_IsAvailable()
     {
-        var (server, client) = await StartAsync(FakeReply.Text("x").RequestId("req_abc123").Header("anthropic-ratelimit-requests-remaining", "99"));
+        var (server, client) = await StartAsync(FakeReply.CreateText("x").RequestId("req_abc123").Header("anthropic-ratelimit-requests-remaining", "99"));
         await using var _ = server;
         await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
 

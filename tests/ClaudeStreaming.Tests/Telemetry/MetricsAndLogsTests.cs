@@ -255,7 +255,7 @@ public sealed class MetricsAndLogsTests
     public async Task AddClaudeClient_LogsThroughTheAppsLoggerFactory()
     {
         using var handler = new FakeMessagesHandler();
-        handler.Enqueue(FakeReply.Text("from the container"));
+        handler.Enqueue(FakeReply.CreateText("from the container"));
         var services = new ServiceCollection();
         services.AddFakeLogging();
         services.AddClaudeClient(o =>

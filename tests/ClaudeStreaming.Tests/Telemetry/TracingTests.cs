@@ -152,7 +152,7 @@ public sealed class TracingTests(ITestOutputHelper output)
         using var capture = new TelemetryCapture();
         server.Enqueue(
             FakeReply.HttpError(529, "overloaded_error", "busy", headers: new Dictionary<string, string> { ["retry-after-ms"] = "1" }),
-            FakeReply.Text("second time lucky"));
+            FakeReply.CreateText("second time lucky"));
         using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 2);
 
         Assert.Equal("second time lucky", (await client.Messages.CreateAsync(capture.Request())).GetText());
@@ -255,7 +255,7 @@ public sealed class TracingTests(ITestOutputHelper output)
     {
         await using FakeMessagesServer server = await FakeMessagesServer.StartAsync();
         using var capture = new TelemetryCapture();
-        server.Enqueue(FakeReply.Text("hi"));
+        server.Enqueue(FakeReply.CreateText("hi"));
         using ClaudeClient client = TestClients.For(server);
         using var appSource = new ActivitySource("ClaudeStreaming.Tests.App");
         using var appListener = new ActivityListener { ShouldListenTo = s => s == appSource, Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded };
@@ -287,7 +287,7 @@ public sealed class TracingTests(ITestOutputHelper output)
             ActivityStopped = a => http.Enqueue(a),
         };
         ActivitySource.AddActivityListener(httpListener);
-        server.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy", headers: new Dictionary<string, string> { ["retry-after-ms"] = "1" }), FakeReply.Text("ok"));
+        server.Enqueue(FakeReply.HttpError(529, "overloaded_error", "busy", headers: new Dictionary<string, string> { ["retry-after-ms"] = "1" }), FakeReply.CreateText("ok"));
         using ClaudeClient client = TestClients.For(server, o => o.MaxRetries = 1);
 
         await client.Messages.CreateAsync(capture.Request());
