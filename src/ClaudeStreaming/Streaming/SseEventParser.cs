@@ -56,7 +56,17 @@ internal static class SseEventParser
         {
             if (text[i] != (byte)'\\')
             {
-                continue;
+                int next = text[i..].IndexOf((byte)'\\');
+                if (next < 0)
+                {
+                    break;
+                }
+
+                i += next;
+                if (i + 1 >= text.Length)
+                {
+                    break;
+                }
             }
 
             if (text[i + 1] != (byte)'u' || !TryEscapedUnit(text, i, out char unit))
@@ -200,7 +210,12 @@ internal static class SseEventParser
         Expect(ref reader, sawDelta, "a \"delta\"");
         if (kind != EventKind.OtherDelta)
         {
-            Expect(ref reader, value is not null, $"the delta's string member (\"{MemberName(kind)}\")");
+            if (value is null)
+            {
+                // Built only here: an interpolated message passed to Expect would allocate on every delta.
+                Expect(ref reader, false, $"the delta's string member (\"{MemberName(kind)}\")");
+            }
+
             return new ParsedEvent(kind, index, value);
         }
 
