@@ -55,6 +55,7 @@ cleanup() {
     for dir in "$packages_root"/claudestreaming*/"$version"; do
       [ -d "$dir" ] && rm -rf "$dir"
     done
+    rmdir "$packages_root"/claudestreaming* 2>/dev/null || true   # only folders left empty
   fi
   if [ "${KEEP_CONSUMER_DIR:-0}" = "1" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
