@@ -244,17 +244,9 @@ await Check("AddClaudeClient from DI with configuration", async () =>
         })
         .Build();
     var services = new ServiceCollection();
-    // Reads the "Claude" section onto the options. Not ConfigurationBinder.Bind(options): under AOT it needs the
-    // binding source generator, which warns (SYSLIB1100/SYSLIB1101) that ClaudeClientOptions.TimeProvider cannot be
-    // bound. When the package gains an AddClaudeClient(IConfiguration) overload, this becomes
-    // services.AddClaudeClient(configuration.GetSection("Claude")).
-    IConfigurationSection section = configuration.GetSection("Claude");
-    services.AddClaudeClient(options =>
-    {
-        options.ApiKey = section["ApiKey"];
-        options.BaseAddress = section["BaseAddress"] is { } address ? new Uri(address) : null;
-        options.MaxRetries = section["MaxRetries"] is { } retries ? int.Parse(retries, System.Globalization.CultureInfo.InvariantCulture) : options.MaxRetries;
-    });
+    // The package's own binding (written out by hand, so it stays AOT-clean; ConfigurationBinder.Bind would need the
+    // binding generator, which cannot bind ClaudeClientOptions.TimeProvider and warns).
+    services.AddClaudeClient(configuration.GetSection("Claude"));
     await using ServiceProvider provider = services.BuildServiceProvider();
     ClaudeClient client = provider.GetRequiredService<ClaudeClient>();
 

@@ -106,7 +106,7 @@ internal static class ReplyRunner
                 await sink.AbortAsync().ConfigureAwait(false);
                 return ReplyOutcome.ServerClosed;
             case FaultKind.Stall:
-                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken).ConfigureAwait(false);
                 return ReplyOutcome.ClientGone;
             case FaultKind.Truncate:
                 body = body[..(body.Length / 2)];
