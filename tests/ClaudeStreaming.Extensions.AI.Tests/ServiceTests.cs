@@ -62,7 +62,7 @@ public sealed class ServiceTests
     [InlineData(null, "https://api.anthropic.com/")]
     public void ClaudeClientBaseAddress_FromOptions_EndsWithSlash(string? configured, string expected)
     {
-        using var client = new ClaudeClient(new HttpClient(), new ClaudeClientOptions { ApiKey = ChatClients.ApiKey, BaseAddress = configured is null ? new Uri("https://api.anthropic.com") : new Uri(configured) });
+        using var client = new ClaudeClient(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }), new ClaudeClientOptions { ApiKey = ChatClients.ApiKey, BaseAddress = configured is null ? new Uri("https://api.anthropic.com") : new Uri(configured) });
 
         Assert.Equal(new Uri(expected), client.BaseAddress);
     }
@@ -70,7 +70,7 @@ public sealed class ServiceTests
     [Fact]
     public void ClaudeClientBaseAddress_FromHttpClient_IsUsed()
     {
-        using var http = new HttpClient { BaseAddress = new Uri("https://gateway.example.com/v0/") };
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri("https://gateway.example.com/v0/") };
         using var client = new ClaudeClient(http, new ClaudeClientOptions { ApiKey = ChatClients.ApiKey });
 
         Assert.Equal(new Uri("https://gateway.example.com/v0/"), client.BaseAddress);

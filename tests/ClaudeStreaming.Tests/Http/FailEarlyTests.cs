@@ -77,7 +77,7 @@ public sealed class FailEarlyTests
             ["Claude:ApiKey"] = TestClients.ApiKey,
             ["Claude:AuthToken"] = "token-unused-when-a-key-is-set",
             ["Claude:BaseAddress"] = server.BaseAddress.ToString(),
-            ["Claude:AnthropicVersion"] = "2099-01-01",
+            ["Claude:AnthropicVersion"] = "2024-10-22",
             ["Claude:Betas:0"] = "beta-one",
             ["Claude:Betas:1"] = "beta-two",
             ["Claude:MaxRetries"] = "4",
@@ -102,7 +102,7 @@ public sealed class FailEarlyTests
         Assert.Equal(TimeSpan.FromSeconds(42), options.Timeout);
         Assert.Equal(Timeout.InfiniteTimeSpan, options.StreamIdleTimeout);
         Assert.Equal(TestClients.ApiKey, server.Requests[0].Headers["x-api-key"]);
-        Assert.Equal("2099-01-01", server.Requests[0].Headers["anthropic-version"]);
+        Assert.Equal("2024-10-22", server.Requests[0].Headers["anthropic-version"]);
         Assert.Equal("beta-one,beta-two", server.Requests[0].Headers["anthropic-beta"]);
     }
 
