@@ -19,7 +19,7 @@ public static class QuickRun
         output.WriteLine();
         output.WriteLine("| Workload | Contestant | median ms/op | ns/event | B/event | time / floor | official loop / this (time) | official loop / this (bytes) |");
         output.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (string name in WorkloadCatalog.Names)
+        foreach (string name in WorkloadCatalog.Names.Where(n => Environment.GetEnvironmentVariable("QUICK_WORKLOAD") is not { Length: > 0 } only || only == n))
         {
             Workload workload = WorkloadCatalog.Get(name);
             using var set = new ContestantSet(workload);
