@@ -27,6 +27,13 @@ namespace ClaudeStreaming;
 /// <see cref="CurrentMessage"/> may be read from any thread while another reads the stream; everything else is for
 /// one consumer at a time.
 /// </para>
+/// <para>
+/// Bad input never escapes untyped: an <c>index</c> that is not a non-negative integer, a known delta without its string,
+/// or any other unreadable event is a <see cref="StreamFailure.MalformedEvent"/>; blocks out of order, a second start
+/// for an index, a delta after its block stopped, or a block index more than 1,024 beyond the blocks so far is a
+/// <see cref="StreamFailure.ProtocolViolation"/>. Invalid UTF-8 and lone surrogate escapes become U+FFFD, and events
+/// with empty data are skipped. An event's size is bounded only by memory; a cut-off tool input is repaired in linear time.
+/// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The name users know from the Python SDK's messages.stream().")]
 public sealed partial class MessageStream : IAsyncEnumerable<StreamEvent>, IAsyncDisposable, IDisposable

@@ -250,7 +250,8 @@ internal static class SseEventParser
     private static int IndexOf(JsonElement index) =>
         index.ValueKind == JsonValueKind.Number && index.TryGetInt32(out int value) && value >= 0
             ? value
-            : throw new JsonException($"Expected \"index\" to be a non-negative integer, not {Excerpt(index.GetRawText())}.");
+            // The value's kind, not its text: the text came from the server and is not echoed (it could carry the key, cut short).
+            : throw new JsonException($"Expected \"index\" to be a non-negative integer, not a JSON {index.ValueKind}.");
 
     private static int ReadIndex(ReadOnlySpan<byte> data)
     {
@@ -337,8 +338,6 @@ internal static class SseEventParser
             return JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(data), JsonDefaults.Context.String);
         }
     }
-
-    private static string Excerpt(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 
     private static void Expect(ref Utf8JsonReader reader, bool condition, string what)
     {

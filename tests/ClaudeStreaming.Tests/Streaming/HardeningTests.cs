@@ -256,4 +256,22 @@ public sealed class HardeningTests
         Assert.False(tool.IsInputComplete);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
+
+    [Theory]
+    [InlineData("content_block_start", "{\"type\":\"content_block_start\",\"index\":\"KEY\",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")]
+    [InlineData("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"KEY\"")]
+    public async Task MalformedEventEchoingTheKey_KeyIsInNoExceptionText(string eventName, string data)
+    {
+        Outcome run = await RunAsync(SseScript.TextReplyWith(SseScript.Delta("a"),
+            $"event: {eventName}\ndata: {data.Replace("KEY", TestClients.ApiKey, StringComparison.Ordinal)}\n\n"));
+
+        var ex = Assert.IsType<ClaudeStreamException>(run.Error);
+        Assert.Equal(StreamFailure.MalformedEvent, ex.Failure);
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            Assert.DoesNotContain(TestClients.ApiKey, e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(TestClients.ApiKey, ex.ToString(), StringComparison.Ordinal);
+    }
 }
