@@ -80,10 +80,9 @@ internal sealed class BlockBuilder(ContentBlock start)
                     Signature = _signature ?? thinking.Signature,
                 };
             case ToolCallBlock tool when _inputJson is not null:
-            {
-                JsonElement input = ParseInput(out bool complete);
-                return tool with { Input = input, IsInputComplete = complete };
-            }
+                // Parsed when first read: the written bytes are never changed by later writes (a write past the
+                // capacity moves to a new array), so the snapshot stays valid while the block goes on streaming.
+                return _inputJson.WrittenSpan.Trim(" \t\r\n"u8).IsEmpty ? tool : tool.WithStreamedInput(_inputJson.WrittenMemory);
 
             case UnknownContentBlock unknown when _inputJson is not null:
                 // A tool-like block of a type this release does not model (e.g. mcp_tool_use): put the input in place.

@@ -240,6 +240,32 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public async Task StreamedToolInput_ParsedOnFirstRead_SameValueFromEveryThreadAndEveryView()
+    {
+        // The input is parsed when first read (not at the block's stop); every reader must see one and the same value.
+        string fragments = string.Concat(Enumerable.Range(0, 40).Select(i =>
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" +
+            JsonSerializer.Serialize(i == 0 ? "{\"items\":[" + i : "," + i) + "}}\n\n"));
+        byte[] body = Encoding.UTF8.GetBytes(SseScript.MessageStart +
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"sum\",\"input\":{}}}\n\n" +
+            fragments +
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"]}\"}}\n\n" +
+            SseScript.Stop0 + SseScript.End);
+
+        Outcome run = await RunAsync(body);
+
+        Assert.Null(run.Error);
+        var tool = Assert.IsType<ToolUseBlock>(Assert.Single(run.Final!.Content));
+        string[] seen = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => tool.Input.GetRawText())));
+        string expected = "{\"items\":[" + string.Join(",", Enumerable.Range(0, 40)) + "]}";
+        Assert.All(seen, text => Assert.Equal(expected, text));
+        Assert.True(tool.IsInputComplete);
+        Assert.Equal(expected, ((ToolUseBlock)run.Stream.CurrentMessage.Content[0]).Input.GetRawText());
+        Assert.Equal(39, (tool with { Name = "renamed" }).Input.GetProperty("items")[39].GetInt32());
+        Assert.Equal(JsonValueKind.Array, (tool with { Input = JsonElement.Parse("[]") }).Input.ValueKind);
+    }
+
+    [Fact]
     public async Task CutOffToolInputOfManyBrackets_WasQuadratic_IsRepairedQuickly()
     {
         string brackets = new('[', 200_000);
