@@ -21,6 +21,9 @@ internal static class SharedFixtures
         return System.IO.File.ReadAllBytes(path);
     }
 
+    /// <summary>Skips the calling test when the folder is absent (theory data then holds a single placeholder).</summary>
+    public static void SkipIfAbsent() => Skip.If(Root.Value is null, MissingMessage);
+
     /// <summary>Names of all <c>meai-*.sse</c> files, for theory data; a single placeholder when the folder is absent.</summary>
     public static IEnumerable<object[]> AllMeai()
     {
