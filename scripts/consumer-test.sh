@@ -311,7 +311,7 @@ async Task Check(string name, Func<Task<string?>> check)
 }
 EOF
 meai_using=""
-[ "$meai_namespace" = "Microsoft.Extensions.AI" ] || meai_using="using $meai_namespace;"
+case "$meai_namespace" in Microsoft.Extensions.AI|ClaudeStreaming) ;; *) meai_using="using $meai_namespace;" ;; esac
 sed -i "s#^MEAI_USING_PLACEHOLDER\$#$meai_using#" "$console/Program.cs"
 
 cat > "$web/Program.cs" <<'EOF'
