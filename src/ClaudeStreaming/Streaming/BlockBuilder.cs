@@ -49,6 +49,19 @@ internal sealed class BlockBuilder(ContentBlock start)
         return true;
     }
 
+    /// <summary>Applies an <c>input_json_delta</c> fragment that the parser kept as UTF-8.</summary>
+    public bool ApplyInputJson(ReadOnlySpan<byte> utf8)
+    {
+        if (_start is not (ToolCallBlock or UnknownContentBlock))
+        {
+            return false;
+        }
+
+        (_inputJson ??= new ArrayBufferWriter<byte>(256)).Write(utf8);
+        _built = null;
+        return true;
+    }
+
     public bool Apply(ContentDelta delta)
     {
         if (delta is CitationsDelta citation && _start is TextBlock)

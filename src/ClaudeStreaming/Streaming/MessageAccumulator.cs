@@ -55,7 +55,7 @@ internal sealed class MessageAccumulator
                     RequireTextInOrder(e.Index);
                 }
 
-                if (block.Apply(e.Kind, e.Text!))
+                if (e.Text is null ? block.ApplyInputJson(e.Utf8.Span) : block.Apply(e.Kind, e.Text))
                 {
                     _snapshot = null;
                     return true;

@@ -11,7 +11,7 @@ public sealed partial class MessageStream
         return e.Kind switch
         {
             EventKind.TextDelta => new ContentBlockDeltaEvent(e.Index, new TextDelta(e.Text!)),
-            EventKind.InputJsonDelta => new ContentBlockDeltaEvent(e.Index, new InputJsonDelta(e.Text!)),
+            EventKind.InputJsonDelta => new ContentBlockDeltaEvent(e.Index, new InputJsonDelta(e.DeltaText)),
             EventKind.ThinkingDelta => new ContentBlockDeltaEvent(e.Index, new ThinkingDelta(e.Text!)),
             EventKind.SignatureDelta => new ContentBlockDeltaEvent(e.Index, new SignatureDelta(e.Text!)),
             EventKind.OtherDelta => new ContentBlockDeltaEvent(e.Index, e.Delta!),

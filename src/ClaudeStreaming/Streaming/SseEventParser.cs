@@ -22,7 +22,11 @@ namespace ClaudeStreaming;
 /// </remarks>
 internal static class SseEventParser
 {
-    public static ParsedEvent Parse(string eventType, ReadOnlySpan<byte> data)
+    /// <summary>Parses one event's data.</summary>
+    /// <param name="eventType">The SSE event name.</param>
+    /// <param name="data">The event's data, as UTF-8.</param>
+    /// <param name="utf8Scratch">Where an <c>input_json_delta</c>'s fragment is unescaped (then <see cref="ParsedEvent.Utf8"/> points into it); without one, the fragment is a string.</param>
+    public static ParsedEvent Parse(string eventType, ReadOnlySpan<byte> data, System.Buffers.ArrayBufferWriter<byte>? utf8Scratch = null)
     {
         if (data.Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -33,7 +37,7 @@ internal static class SseEventParser
         if (eventType == "content_block_delta")
         {
             // The hot path: invalid UTF-8 is found (and replaced) only inside the delta's string, where it costs nothing until it occurs.
-            return ParseDelta(data);
+            return ParseDelta(data, utf8Scratch);
         }
 
         return ParseRare(eventType, Sanitize(data));
@@ -135,7 +139,7 @@ internal static class SseEventParser
         _ => new ParsedEvent(EventKind.Unknown, -1, eventType, ParseJsonOrText(data)),
     };
 
-    private static ParsedEvent ParseDelta(ReadOnlySpan<byte> data)
+    private static ParsedEvent ParseDelta(ReadOnlySpan<byte> data, System.Buffers.ArrayBufferWriter<byte>? utf8Scratch = null)
     {
         var reader = new Utf8JsonReader(data);
         Expect(ref reader, reader.Read() && reader.TokenType == JsonTokenType.StartObject, "a JSON object");
@@ -144,6 +148,7 @@ internal static class SseEventParser
         bool sawDelta = false;
         EventKind kind = EventKind.OtherDelta;
         string? value = null;
+        bool inScratch = false;
 
         // Where each candidate string member sits, for a delta whose "type" comes after it (the API sends it first).
         var pending = default(PendingMembers);
@@ -191,7 +196,9 @@ internal static class SseEventParser
                     }
                     else if (member == kind)
                     {
-                        value = ReadString(ref reader);
+                        // Tool input fragments stay UTF-8 (the form the input is kept in); a string only if that fails.
+                        inScratch = kind == EventKind.InputJsonDelta && utf8Scratch is not null && TryCopyUtf8(ref reader, utf8Scratch);
+                        value = inScratch ? null : ReadString(ref reader);
                     }
                     else
                     {
@@ -210,6 +217,11 @@ internal static class SseEventParser
         Expect(ref reader, sawDelta, "a \"delta\"");
         if (kind != EventKind.OtherDelta)
         {
+            if (inScratch)
+            {
+                return new ParsedEvent(kind, index, null, Utf8: utf8Scratch!.WrittenMemory);
+            }
+
             if (value is null)
             {
                 // Built only here: an interpolated message passed to Expect would allocate on every delta.
@@ -296,6 +308,43 @@ internal static class SseEventParser
             // Rare: the bytes were not valid UTF-8, or a \u escape was half a surrogate pair.
             return JsonStringDecoder.DecodeLenient(reader.ValueSpan, reader.ValueIsEscaped);
         }
+    }
+
+    /// <summary>
+    /// Unescapes the string token the reader is on into <paramref name="scratch"/> as UTF-8. Returns <see langword="false"/>
+    /// (and the caller reads a string instead, with its lenient decoding) when the bytes are not valid UTF-8 or an escape
+    /// is half a surrogate pair.
+    /// </summary>
+    private static bool TryCopyUtf8(ref Utf8JsonReader reader, System.Buffers.ArrayBufferWriter<byte> scratch)
+    {
+        scratch.ResetWrittenCount();
+        ReadOnlySpan<byte> raw = reader.ValueSpan;
+        Span<byte> destination = scratch.GetSpan(raw.Length);
+        int written;
+        if (!reader.ValueIsEscaped)
+        {
+            raw.CopyTo(destination);
+            written = raw.Length;
+        }
+        else
+        {
+            try
+            {
+                written = reader.CopyString(destination);
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        if (!Utf8.IsValid(destination[..written]))
+        {
+            return false;
+        }
+
+        scratch.Advance(written);
+        return true;
     }
 
     /// <summary>Reads the one JSON string token in <paramref name="token"/> (its quotes included).</summary>

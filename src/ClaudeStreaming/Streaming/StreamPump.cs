@@ -38,6 +38,9 @@ internal sealed class StreamPump : IDisposable
     private string? _parsingEventType;
     private readonly CallTelemetry? _telemetry; // telemetry
 
+    // Where the parser unescapes a tool-input fragment; one event is applied (and shown) before the next is parsed.
+    private readonly System.Buffers.ArrayBufferWriter<byte> _utf8Scratch = new(256);
+
     private enum State
     {
         Streaming,
@@ -294,7 +297,7 @@ internal sealed class StreamPump : IDisposable
         _parsingEventType = eventType;
         try
         {
-            return SseEventParser.Parse(eventType, data);
+            return SseEventParser.Parse(eventType, data, _utf8Scratch);
         }
         catch (Exception ex)
         {

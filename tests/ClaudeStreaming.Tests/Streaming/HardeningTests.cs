@@ -240,6 +240,52 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public async Task ToolInputFragments_KeptAsUtf8_EscapesLoneSurrogatesAndBadBytes_SameInEveryView()
+    {
+        // Tool-input fragments go into the input as UTF-8 without a string in between; escapes, a surrogate pair, a lone
+        // surrogate escape and an invalid byte must give the same input, and the events view the same fragments, as before.
+        byte[][] fragments =
+        [
+            Encoding.UTF8.GetBytes("\"{\\\"q\\\": \\\"caf\\u00e9 \""),          // escaped quote and \u00e9
+            Encoding.UTF8.GetBytes("\"\\ud83d\\ude80 \\ud800 \""),                  // a pair, then a lone high surrogate
+            [(byte)'"', (byte)'x', 0xFF, (byte)'y', (byte)'"'],                        // an invalid UTF-8 byte
+            Encoding.UTF8.GetBytes("\"\\\"}\""),
+        ];
+        var body = new List<byte>(Encoding.UTF8.GetBytes(SseScript.MessageStart +
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"q\",\"input\":{}}}\n\n"));
+        foreach (byte[] fragment in fragments)
+        {
+            body.AddRange(Encoding.UTF8.GetBytes("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":"));
+            body.AddRange(fragment);
+            body.AddRange(Encoding.UTF8.GetBytes("}}\n\n"));
+        }
+
+        body.AddRange(Encoding.UTF8.GetBytes(SseScript.Stop0 + SseScript.End));
+        const string Expected = "{\"q\": \"café 🚀 \uFFFD x\uFFFDy\"}";
+
+        Outcome run = await RunAsync([.. body]);
+        Assert.Null(run.Error);
+        var tool = Assert.IsType<ToolUseBlock>(Assert.Single(run.Final!.Content));
+        Assert.Equal("café 🚀 \uFFFD x\uFFFDy", tool.Input.GetProperty("q").GetString());
+
+        var handler = new FakeMessagesHandler();
+        handler.Enqueue(FakeReply.Raw(body.ToArray()));
+        using ClaudeClient client = TestClients.For(handler);
+        await using MessageStream stream = await client.Messages.StreamAsync(TestClients.Request());
+        var joined = new StringBuilder();
+        await foreach (StreamEvent e in stream)
+        {
+            if (e is ContentBlockDeltaEvent { Delta: InputJsonDelta json })
+            {
+                joined.Append(json.PartialJson);
+            }
+        }
+
+        Assert.Equal(Expected, joined.ToString());
+        Assert.Equal(tool.Input.GetRawText(), ((ToolUseBlock)(await stream.GetFinalMessageAsync()).Content[0]).Input.GetRawText());
+    }
+
+    [Fact]
     public async Task StreamedToolInput_ParsedOnFirstRead_SameValueFromEveryThreadAndEveryView()
     {
         // The input is parsed when first read (not at the block's stop); every reader must see one and the same value.
