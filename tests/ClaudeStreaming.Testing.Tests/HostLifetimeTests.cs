@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace ClaudeStreaming.Testing.Tests;
 
@@ -15,7 +14,7 @@ public sealed class HostLifetimeTests
     public async Task FakeMessagesServer_InAConsoleApp_ProcessStillExitsOnSignal(int signal)
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals only.");
-        RestoreDefaultSigInt();
+        ClaudeStreaming.Tests.Shared.DefaultSigInt.Restore();
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
         {
@@ -65,29 +64,6 @@ public sealed class HostLifetimeTests
             }
         }
     }
-
-    /// <summary>
-    /// A test run started in the background by a non-interactive shell (<c>cmd &amp;</c>, as CI may) inherits SIGINT as
-    /// ignored, and so would the child, which then could not show that it exits on Ctrl+C. Give it the default back.
-    /// </summary>
-    private static void RestoreDefaultSigInt()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        if (ignored is not null &&
-            ulong.TryParse(ignored["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong mask) &&
-            (mask & (1UL << (SigInt - 1))) != 0)
-        {
-            _ = SetSignalDisposition(SigInt, IntPtr.Zero); // SIG_DFL, inherited by the child
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "signal")]
-    private static extern IntPtr SetSignalDisposition(int signal, IntPtr handler);
 
     private static async Task<bool> WaitForExitAsync(Process child, CancellationToken cancellationToken)
     {

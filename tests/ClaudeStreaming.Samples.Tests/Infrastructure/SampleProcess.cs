@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ClaudeStreaming.Samples.Tests.Infrastructure;
@@ -21,33 +20,8 @@ internal sealed class SampleProcess : IAsyncDisposable
 
     static SampleProcess()
     {
-        RestoreDefaultSigInt();
+        ClaudeStreaming.Tests.Shared.DefaultSigInt.Restore();
     }
-
-    /// <summary>
-    /// A process started in the background by a non-interactive shell (<c>cmd &amp;</c>) inherits SIGINT as ignored, and
-    /// .NET then leaves it ignored, so the sample would never see the Ctrl+C the tests send. CI may start the tests
-    /// that way; give the children the default disposition back (they install their own handler).
-    /// </summary>
-    private static void RestoreDefaultSigInt()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        const int SigInt = 2;
-        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        if (ignored is not null &&
-            ulong.TryParse(ignored["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong mask) &&
-            (mask & (1UL << (SigInt - 1))) != 0)
-        {
-            _ = SetSignalDisposition(SigInt, IntPtr.Zero); // SIG_DFL
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "signal")]
-    private static extern IntPtr SetSignalDisposition(int signal, IntPtr handler);
 
     public int Id => _process.Id;
 
